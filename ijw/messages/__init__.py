@@ -1,0 +1,85 @@
+"""Message models per release, and the registry that finds them by namespace.
+
+A release is a sub-package (``r3_2`` for iJw 3.2) that exports ``RELEASE``.
+Adding iJw 3.3 means adding ``r3_3`` and listing it in :data:`RELEASES`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ijw.messages.base import Message
+from ijw.xmlmap import Shape, compile_shape
+
+#: Any iJw namespace: release and message (or ``basisschema``).
+IJW_NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/ijw/(\d+_\d+)/(\w+)/schema$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of the standard: its namespaces, schema folder and message models."""
+
+    #: As people write it: ``3.2``.
+    name: str
+    #: As the namespace writes it: ``3_2``.
+    key: str
+    #: Folder under ``schemas/`` that holds this release's XSDs.
+    folder: str
+    base_namespace: str
+    base_prefix: str
+    messages: tuple[type[Message], ...]
+
+    def prefix(self, message: type[Message]) -> str:
+        """The namespace prefix used when writing ``message`` (``jw315``)."""
+        return message.message_type.lower()
+
+
+def _releases() -> tuple[Release, ...]:
+    from ijw.messages import r3_2
+
+    return (r3_2.RELEASE,)
+
+
+RELEASES: tuple[Release, ...] = _releases()
+_BY_NAMESPACE: dict[str, tuple[Release, type[Message]]] = {
+    m.namespace: (r, m) for r in RELEASES for m in r.messages
+}
+_BY_TYPE: dict[str, type[Message]] = {
+    m.message_type: m for r in RELEASES for m in r.messages
+}
+
+
+def lookup(namespace: str) -> tuple[Release, type[Message]] | None:
+    """The release and message model for a root namespace, or ``None``."""
+    return _BY_NAMESPACE.get(namespace)
+
+
+def message_class(message_type: str) -> type[Message]:
+    """The model of ``JW315`` and so on (the newest release that has it)."""
+    return _BY_TYPE[message_type.upper()]
+
+
+def release_of(message: type[Message]) -> Release:
+    """The release a message model belongs to."""
+    return _BY_NAMESPACE[message.namespace][0]
+
+
+@cache
+def shape_of(message: type[Message]) -> Shape:
+    """The compiled XML mapping of a message model."""
+    release = release_of(message)
+    return compile_shape(message, message.namespace, release.base_namespace)
+
+
+__all__ = [
+    "IJW_NAMESPACE",
+    "RELEASES",
+    "Message",
+    "Release",
+    "lookup",
+    "message_class",
+    "release_of",
+    "shape_of",
+]

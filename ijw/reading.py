@@ -1,0 +1,283 @@
+"""Reading a message: hardened parsing, detection, XSD validation, the model.
+
+:func:`read` never raises for bad input: it returns a :class:`ReadResult`
+whose ``findings`` say what is wrong, with file, line and element path.
+:func:`parse` is the strict form and raises :class:`~ijw.errors.InvalidMessage`.
+
+The parser refuses DTDs, never expands entities, never touches the network
+and refuses input over a size limit. Validation uses lxml's XMLSchema on the
+hot path; xmlschema is only used off it (see :mod:`ijw.explain`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from pydantic import ValidationError
+
+from ijw import messages
+from ijw.errors import Finding, InvalidMessage, Level
+from ijw.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, QUOTE_LIMIT
+from ijw.messages import IJW_NAMESPACE, Message, shape_of
+from ijw.privacy import scrub
+from ijw.schemas import SchemaSet
+from ijw.schemas import load as load_schemas
+from ijw.xmlmap import element_to_dict, locate
+
+Source = bytes | str | os.PathLike[str]
+
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_BOMS_OTHER = (b"\xff\xfe", b"\xfe\xff")
+_DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+_CLARK = re.compile(r"\{([^}]*)\}(\w+)")
+_PREFIX = re.compile(r"(?<=/)\w+:")
+_local = threading.local()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What reading one message gave: a model, findings, or both."""
+
+    file: str
+    sha256: str
+    message_type: str | None = None
+    message: Message | None = None
+    findings: tuple[Finding, ...] = ()
+    data: bytes = field(default=b"", repr=False)
+
+    @property
+    def valid(self) -> bool:
+        """True when the message was read and no finding was made."""
+        return self.message is not None and not self.findings
+
+    @property
+    def level(self) -> Level | None:
+        """The lowest control level that failed (input, XSD, content), if any."""
+        order = list(Level)
+        return min((f.level for f in self.findings), key=order.index, default=None)
+
+
+def max_bytes_default() -> int:
+    """The size limit: ``IJW_MAX_BYTES`` or :data:`~ijw.limits.DEFAULT_MAX_BYTES`."""
+    value = os.environ.get(MAX_BYTES_ENV)
+    return int(value) if value and value.isdigit() else DEFAULT_MAX_BYTES
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def _shorten(text: str, prefixes: dict[str, str]) -> str:
+    """Readable, BSN-free error text: Clark names become ``prefix:Name``."""
+
+    def name(match: re.Match[str]) -> str:
+        prefix = prefixes.get(match.group(1))
+        return f"{prefix}:{match.group(2)}" if prefix else match.group(2)
+
+    return scrub(_CLARK.sub(name, text)).strip()
+
+
+def _finding(level: Level, message: str, file: str, **kw: object) -> Finding:
+    return Finding(level, message, file, **kw)  # type: ignore[arg-type]
+
+
+def load_bytes(source: Source, name: str | None, max_bytes: int) -> tuple[str, bytes | Finding]:
+    """The bytes of ``source`` and its display name, or an input finding."""
+    if isinstance(source, bytes):
+        label = name or "<bytes>"
+        if len(source) > max_bytes:
+            return label, _finding(
+                Level.INPUT, f"file is {len(source)} bytes, over the limit of {max_bytes}", label
+            )
+        return label, source
+    path = Path(source)
+    label = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return label, _finding(
+                Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return label, _finding(Level.INPUT, f"cannot read file: {exc.strerror or exc}", label)
+    if len(data) > max_bytes:
+        return label, _finding(Level.INPUT, f"file grew over the limit of {max_bytes}", label)
+    return label, data
+
+
+def _precheck(data: bytes, label: str) -> Finding | None:
+    if not data.strip():
+        return _finding(Level.INPUT, "file is empty", label)
+    if data.startswith(_BOM_UTF8):
+        return _finding(
+            Level.INPUT, "UTF-8 byte order mark is not allowed (UTF-8 without BOM, OP192)",
+            label, line=1, rule="OP192",
+        )
+    if data.startswith(_BOMS_OTHER):
+        return _finding(Level.INPUT, "file is UTF-16, the standard requires UTF-8", label, line=1)
+    doctype = data.find(b"<!DOCTYPE")
+    if doctype >= 0 and _ELEMENT_START.search(data, 0, doctype) is None:
+        line = data.count(b"\n", 0, doctype) + 1
+        return _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=line)
+    declared = _DECLARED_ENCODING.match(data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        enc = declared.group(1).decode("ascii")
+        return _finding(
+            Level.INPUT, f"declared encoding {enc!r}; the standard requires UTF-8", label, line=1
+        )
+    return None
+
+
+def _xml_findings(
+    log: etree._ListErrorLog, label: str, level: Level, prefixes: dict[str, str]
+) -> list[Finding]:
+    out = []
+    for entry in log:
+        path = _PREFIX.sub("", entry.path).lstrip("/") if entry.path else None
+        out.append(
+            _finding(level, _shorten(entry.message, prefixes), label, line=entry.line or None,
+                     path=path)
+        )
+    return out
+
+
+def _detect(root: etree._Element, label: str) -> type[Message] | Finding:
+    tag = root.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return _finding(
+            Level.INPUT, f"not an iJw message: root element {tag!s} has no namespace", label,
+            line=root.sourceline,
+        )
+    qname = etree.QName(root)
+    found = messages.lookup(qname.namespace or "")
+    if found is not None:
+        return found[1]
+    match = IJW_NAMESPACE.match(qname.namespace or "")
+    supported = ", ".join(r.name for r in messages.RELEASES)
+    if match is None:
+        return _finding(
+            Level.INPUT, f"not an iJw message: unknown namespace {qname.namespace}", label,
+            line=root.sourceline,
+        )
+    release, kind = match.groups()
+    if all(r.key != release for r in messages.RELEASES):
+        return _finding(
+            Level.INPUT,
+            f"iJw release {release.replace('_', '.')} is not supported (supported: {supported})",
+            label, line=root.sourceline,
+        )
+    return _finding(
+        Level.INPUT, f"message {kind.upper()} is not handled by this engine", label,
+        line=root.sourceline,
+    )
+
+
+def _model_findings(
+    exc: ValidationError, root: etree._Element, cls: type[Message], label: str
+) -> list[Finding]:
+    out = []
+    for error in exc.errors(include_input=False, include_url=False):
+        path, line = locate(root, shape_of(cls), tuple(error["loc"]))
+        out.append(
+            _finding(Level.XSD, scrub(error["msg"])[:200], label, line=line, path=path)
+        )
+    return out
+
+
+def read(
+    source: Source,
+    *,
+    name: str | None = None,
+    schemas: SchemaSet | None = None,
+    max_bytes: int | None = None,
+    content_checks: bool = True,
+) -> ReadResult:
+    """Read, validate and model one message; never raises for bad input."""
+    limit = max_bytes if max_bytes is not None else max_bytes_default()
+    label, loaded = load_bytes(source, name, limit)
+    if isinstance(loaded, Finding):
+        return ReadResult(label, "", findings=(loaded,))
+    data = loaded
+    digest = hashlib.sha256(data).hexdigest()
+    problem = _precheck(data, label)
+    if problem is not None:
+        return ReadResult(label, digest, findings=(problem,), data=data)
+    parser = _parser()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        text = _shorten(exc.msg or "not well-formed XML", {})
+        finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
+        return ReadResult(label, digest, findings=(finding,), data=data)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        return ReadResult(label, digest, findings=(
+            _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=1),
+        ), data=data)
+    detected = _detect(root, label)
+    if isinstance(detected, Finding):
+        return ReadResult(label, digest, findings=(detected,), data=data)
+    cls = detected
+    schema_set = schemas or load_schemas()
+    if not schema_set.has(cls.namespace):
+        return ReadResult(label, digest, cls.message_type, findings=(
+            _finding(Level.INPUT, f"no schema for {cls.message_type} in {schema_set.folder}",
+                     label),
+        ), data=data)
+    validator = schema_set.validator(cls.namespace)
+    prefixes = {v: k for k, v in root.nsmap.items() if k}
+    if not validator.validate(root):
+        findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
+        return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
+    try:
+        model = cls.model_validate(element_to_dict(root, shape_of(cls)))
+    except ValidationError as exc:
+        findings = _model_findings(exc, root, cls, label)
+        return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
+    found: tuple[Finding, ...] = ()
+    if content_checks:
+        from ijw.rules import content_findings
+
+        found = tuple(content_findings(model, root, label))
+    return ReadResult(label, digest, cls.message_type, model, found, data)
+
+
+def parse(source: Source, **kwargs: object) -> Message:
+    """Read one message strictly: the model, or :class:`InvalidMessage` with the findings."""
+    result = read(source, **kwargs)  # type: ignore[arg-type]
+    if result.message is None or result.findings:
+        raise InvalidMessage(result.findings, file=result.file)
+    return result.message
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Every regular file under ``paths`` (files as given; folders recursively, sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        else:
+            yield path
+
+
+__all__ = ["QUOTE_LIMIT", "ReadResult", "Source", "iter_files", "load_bytes", "parse", "read"]

@@ -1,0 +1,157 @@
+"""Level-2 rules (bericht inhoud): the message on its own. All give retourcode 0001."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from stdnum.nl import bsn as stdnum_bsn
+
+from ijw.errors import Level
+from ijw.messages import Message
+from ijw.messages.r3_2.codelists import (
+    RedenAfwijzingVerzoek,
+    RedenWijziging,
+    RetourCode,
+    StatusAanlevering,
+    VerzoekAntwoord,
+)
+from ijw.rules import Hit, rule
+
+REJECT = RetourCode.R0001
+WITH_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
+
+
+def _client(message: Message) -> Any:
+    return getattr(message, "client", None)
+
+
+def bsn_is_valid(value: str) -> bool:
+    """The elfproef (python-stdnum), refusing the all-zero number that passes it trivially."""
+    return value != "000000000" and bool(stdnum_bsn.is_valid(value))
+
+
+@rule("CS002", REJECT, Level.CONTENT, WITH_BSN)
+def cs002_bsn_elfproef(message: Message) -> Iterator[Hit]:
+    """The client's BSN passes the elfproef."""
+    client = _client(message)
+    if client is not None and not bsn_is_valid(client.bsn):
+        yield Hit(("client", "bsn"), "Bsn fails the elfproef (CS002)")
+
+
+def _ends_before(end: date | None, start: date | None) -> bool:
+    return end is not None and start is not None and end < start
+
+
+@rule("CS003", REJECT, Level.CONTENT, ("JW301", "JW315", "JW317"))
+def cs003_end_not_before_start(message: Message) -> Iterator[Hit]:
+    """An end date is not before its start date."""
+    client = _client(message)
+    if message.message_type == "JW301":
+        for i, p in enumerate(client.toegewezen_producten):
+            if _ends_before(p.einddatum, p.ingangsdatum):
+                yield Hit(("client", "toegewezen_producten", i, "einddatum"),
+                          "Einddatum lies before Ingangsdatum")
+    elif message.message_type == "JW315":
+        for i, p in enumerate(client.aangevraagde_producten):
+            if _ends_before(p.toewijzing_einddatum, p.toewijzing_ingangsdatum):
+                yield Hit(("client", "aangevraagde_producten", i, "toewijzing_einddatum"),
+                          "ToewijzingEinddatum lies before ToewijzingIngangsdatum")
+    else:
+        verzoek = client.verzoek
+        for group in ("te_wijzigen_producten", "nieuwe_producten"):
+            for i, p in enumerate(getattr(verzoek, group)):
+                if _ends_before(p.einddatum, p.gewenste_ingangsdatum):
+                    yield Hit(("client", "verzoek", group, i, "einddatum"),
+                              "Einddatum lies before GewensteIngangsdatum")
+
+
+@rule("TR018", REJECT, Level.CONTENT, ("JW307",))
+def tr018_stop_after_start(message: Message) -> Iterator[Hit]:
+    """A stop's Einddatum is on or after its Begindatum."""
+    for i, p in enumerate(_client(message).stop_producten):
+        if p.einddatum < p.begindatum:
+            yield Hit(("client", "stop_producten", i, "einddatum"),
+                      "Einddatum lies before Begindatum")
+
+
+@rule("TR383", REJECT, Level.CONTENT, ("JW315",))
+def tr383_unique_reference(message: Message) -> Iterator[Hit]:
+    """Each AangevraagdProduct has its own ReferentieAanbieder within the message."""
+    seen: set[str] = set()
+    for i, p in enumerate(_client(message).aangevraagde_producten):
+        if p.referentie_aanbieder in seen:
+            yield Hit(("client", "aangevraagde_producten", i, "referentie_aanbieder"),
+                      "ReferentieAanbieder occurs twice in this message")
+        seen.add(p.referentie_aanbieder)
+
+
+@rule("CS058", REJECT, Level.CONTENT, ("JW305", "JW307"))
+def cs058_status_aanlevering(message: Message) -> Iterator[Hit]:
+    """StatusAanlevering is 1 (eerste aanlevering) or 3 (verwijderen)."""
+    group = "start_producten" if message.message_type == "JW305" else "stop_producten"
+    allowed = (StatusAanlevering.EERSTE, StatusAanlevering.VERWIJDEREN)
+    for i, p in enumerate(getattr(_client(message), group)):
+        if p.status_aanlevering not in allowed:
+            yield Hit(("client", group, i, "status_aanlevering"),
+                      "StatusAanlevering must be 1 or 3")
+
+
+@rule("CS335", REJECT, Level.CONTENT, ("JW301",))
+def cs335_deletion_is_one_day(message: Message) -> Iterator[Hit]:
+    """RedenWijziging 13 (verwijderd) only with Einddatum equal to Ingangsdatum."""
+    for i, p in enumerate(_client(message).toegewezen_producten):
+        if p.reden_wijziging is RedenWijziging.VERWIJDERD and p.einddatum != p.ingangsdatum:
+            yield Hit(("client", "toegewezen_producten", i, "reden_wijziging"),
+                      "RedenWijziging 13 needs Einddatum equal to Ingangsdatum")
+
+
+@rule("CS336", REJECT, Level.CONTENT, ("JW301",))
+def cs336_no_obsolete_reason(message: Message) -> Iterator[Hit]:
+    """RedenWijziging 01 is obsolete and may not be sent."""
+    for i, p in enumerate(_client(message).toegewezen_producten):
+        if p.reden_wijziging is RedenWijziging.ADMINISTRATIEVE_CORRECTIE_OUD:
+            yield Hit(("client", "toegewezen_producten", i, "reden_wijziging"),
+                      "RedenWijziging 01 may not be used")
+
+
+def _antwoord(message: Message) -> Any:
+    return getattr(message, "antwoord", None)
+
+
+@rule("CD085", REJECT, Level.CONTENT, ("JW319",))
+def cd085_reason_for_rejection(message: Message) -> Iterator[Hit]:
+    """A rejection (VerzoekAntwoord 1) carries a RedenAfwijzingVerzoek."""
+    a = _antwoord(message)
+    if a.verzoek_antwoord is VerzoekAntwoord.AFGEWEZEN and a.reden_afwijzing_verzoek is None:
+        yield Hit(("antwoord", "verzoek_antwoord"), "RedenAfwijzingVerzoek is required")
+
+
+@rule("CD086", REJECT, Level.CONTENT, ("JW319",))
+def cd086_no_reason_in_onderzoek(message: Message) -> Iterator[Hit]:
+    """'In onderzoek' (VerzoekAntwoord 2) carries no RedenAfwijzingVerzoek."""
+    a = _antwoord(message)
+    if a.verzoek_antwoord is VerzoekAntwoord.IN_ONDERZOEK and a.reden_afwijzing_verzoek:
+        yield Hit(("antwoord", "reden_afwijzing_verzoek"),
+                  "RedenAfwijzingVerzoek must be empty for 'in onderzoek'")
+
+
+@rule("TR377", REJECT, Level.CONTENT, ("JW319",))
+def tr377_woonplaatsbeginsel_present(message: Message) -> Iterator[Hit]:
+    """Rejection on woonplaatsbeginsel (reden 8) names the responsible gemeente."""
+    a = _antwoord(message)
+    if (a.reden_afwijzing_verzoek is RedenAfwijzingVerzoek.WOONPLAATSBEGINSEL
+            and a.woonplaatsbeginsel is None):
+        yield Hit(("antwoord", "reden_afwijzing_verzoek"),
+                  "reden 8 requires the Woonplaatsbeginsel class")
+
+
+@rule("TR409", REJECT, Level.CONTENT, ("JW319",))
+def tr409_woonplaatsbeginsel_absent(message: Message) -> Iterator[Hit]:
+    """Only a rejection on woonplaatsbeginsel (reden 8) carries the Woonplaatsbeginsel class."""
+    a = _antwoord(message)
+    if (a.woonplaatsbeginsel is not None
+            and a.reden_afwijzing_verzoek is not RedenAfwijzingVerzoek.WOONPLAATSBEGINSEL):
+        yield Hit(("antwoord", "woonplaatsbeginsel"),
+                  "Woonplaatsbeginsel is only allowed with reden 8")

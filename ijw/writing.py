@@ -1,0 +1,80 @@
+"""Writing messages: a model becomes UTF-8 XML (no BOM) that validates.
+
+The standard's prefixes are used: the message namespace as ``jwNNN`` and the
+basisschema as ``ijw``. XsdVersie (for a heenbericht) or XsdVersieRetour (for
+a retour) is stamped from the appinfo of the schema in use (IV034).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lxml import etree
+
+from ijw.errors import Finding, InvalidMessage, Level
+from ijw.messages import Message, release_of, shape_of
+from ijw.messages.r3_2.common import XsdVersie
+from ijw.privacy import scrub
+from ijw.schemas import SchemaSet
+from ijw.schemas import load as load_schemas
+from ijw.xmlmap import model_to_element
+
+
+def stamp_versions(message: Message, schemas: SchemaSet | None = None) -> Message:
+    """``message`` with its own XsdVersie(Retour) set from the schema appinfo."""
+    versions = (schemas or load_schemas()).versions(message.namespace)
+    if versions.basisschema is None or versions.bericht is None:
+        return message
+    stamp = XsdVersie(
+        basisschema_xsd_versie=versions.basisschema, bericht_xsd_versie=versions.bericht
+    )
+    header = message.header  # type: ignore[attr-defined]
+    field = "xsd_versie_retour" if message.is_retour() else "xsd_versie"
+    return message.model_copy(update={"header": header.model_copy(update={field: stamp})})
+
+
+def to_element(message: Message) -> etree._Element:
+    """The ``Bericht`` element of ``message``."""
+    release = release_of(type(message))
+    nsmap: dict[str | None, str] = {
+        release.base_prefix: release.base_namespace,
+        release.prefix(type(message)): message.namespace,
+    }
+    return model_to_element(message, shape_of(type(message)), f"{{{message.namespace}}}Bericht",
+                            nsmap)
+
+
+def write(
+    message: Message,
+    *,
+    stamp: bool = True,
+    schemas: SchemaSet | None = None,
+    validate: bool = True,
+) -> bytes:
+    """Serialise ``message``; raises :class:`InvalidMessage` if it would not validate."""
+    schema_set = schemas or load_schemas()
+    if stamp:
+        message = stamp_versions(message, schema_set)
+    root = to_element(message)
+    if validate:
+        validator = schema_set.validator(message.namespace)
+        if not validator.validate(root):
+            raise InvalidMessage(
+                [Finding(Level.XSD, scrub(e.message), None, e.line or None, e.path)
+                 for e in validator.error_log]
+            )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, refusing to overwrite an existing file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(tmp, path)  # fails if path exists: never overwrite
+    finally:
+        tmp.unlink()
