@@ -12,17 +12,25 @@ municipal systems call them directly::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from ijw.errors import Finding
+from sqlalchemy import Engine
+
+from ijw.errors import ConfigurationError, Finding
+from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
 from ijw.reading import ReadResult, iter_files, parse, read
 from ijw.rules import Rule, all_rules
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
+from ijw.store import db
 from ijw.writing import write
 
 
@@ -90,22 +98,80 @@ def validate(
     return ValidationReport(tuple(iter_validate(paths, schemas=schemas, max_bytes=max_bytes)))
 
 
+def today_in_amsterdam() -> date:
+    """The receiver's system date in Europe/Amsterdam (TR135 and working days)."""
+    override = os.environ.get(TODAY_ENV)
+    if override:
+        try:
+            return date.fromisoformat(override)
+        except ValueError:
+            raise ConfigurationError(f"{TODAY_ENV}={override!r} is not a date") from None
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def open_store(url: str | None = None) -> Engine:
+    """An engine on the store (``url``, ``IJW_DATABASE_URL`` or the SQLite default).
+
+    A SQLite store is created and migrated on first use; a PostgreSQL store
+    must have been migrated with ``ijw db upgrade``.
+    """
+    engine = db.make_engine(db.resolve_url(url))
+    db.ensure_schema(engine)
+    return engine
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    gemeente: str,
+    outbox: str | Path,
+    store: Engine | None = None,
+    database_url: str | None = None,
+    move_to: str | Path | None = None,
+    today: date | None = None,
+    schemas: SchemaSet | None = None,
+    max_bytes: int | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> ImportSummary:
+    """Import message files and folders into the store; retours go to ``outbox``."""
+    if not re.fullmatch(r"[0-9]{4}", gemeente):
+        raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
+    engine = store or open_store(database_url)
+    options = ImportOptions(
+        gemeente=gemeente,
+        outbox=Path(outbox),
+        today=today or today_in_amsterdam(),
+        schemas=schemas or schema_set(),
+        move_to=Path(move_to) if move_to else None,
+        max_bytes=max_bytes,
+    )
+    return import_files(engine, [Path(p) for p in paths], options, on_file)
+
+
 def rules() -> list[Rule]:
     """Every implemented technical rule."""
     return all_rules()
 
 
+#: Environment variable that fixes "today" (for reproducible runs and tests).
+TODAY_ENV = "IJW_TODAY"
+
 __all__ = [
+    "FileOutcome",
+    "ImportSummary",
     "Message",
     "ReadResult",
     "ValidationReport",
     "finding_json",
+    "import_paths",
     "iter_validate",
+    "open_store",
     "parse",
     "read",
     "result_json",
     "rules",
     "schema_set",
+    "today_in_amsterdam",
     "validate",
     "write",
 ]

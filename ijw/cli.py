@@ -10,17 +10,21 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from ijw import api
+from ijw import api, logs
 from ijw.errors import ConfigurationError, IjwError, StoreError
+from ijw.importing import ImportSummary
 from ijw.resources import SCHEMA_DIR_ENV
+from ijw.store import db as store_db
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -100,6 +104,127 @@ def list_rules() -> None:
             found.summary,
         )
     Console(width=max(120, Console().width)).print(table)
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="IJW_DATABASE_URL",
+                 help="Database URL (default: SQLite file ijw.db in the current folder)."),
+]
+
+
+class LogFormat(StrEnum):
+    """Log lines for people (text) or for the cron job's collector (json)."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Message files or folders (recursive).")],
+    gemeente: Annotated[
+        str, typer.Option("--gemeente", envvar="IJW_GEMEENTE", help="Our own CBS gemeentecode.")
+    ],
+    outbox: Annotated[
+        Path, typer.Option("--outbox", envvar="IJW_OUTBOX", help="Folder for the retours we write.")
+    ] = Path("outbox"),
+    move_to: Annotated[
+        Path | None,
+        typer.Option("--move-to", help="Move each file after its commit into "
+                     "DIR/accepted, DIR/rejected or DIR/quarantine."),
+    ] = None,
+    db_url: DbOption = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text (a table), or json.")
+    ] = OutputFormat.text,
+    log_format: Annotated[LogFormat, typer.Option("--log-format")] = LogFormat.text,
+    log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    schemas: SchemasOption = None,
+    today: Annotated[
+        str | None, typer.Option("--today", envvar="IJW_TODAY",
+                                 help="The system date to judge by (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Import messages into the store, check them and write the retours.
+
+    Exit 0: every file processed; 1: some could not be (quarantined, invalid);
+    2: usage or configuration error; 3: the database is unreachable.
+
+    Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
+    """
+    logs.configure(log_format.value, log_level)
+    for path in paths:
+        if not path.exists():
+            raise ConfigurationError(f"{path}: no such file or folder")
+    day = _parse_day(today)
+    err = Console(stderr=True)
+    show_progress = output is OutputFormat.text and err.is_terminal
+    with Progress(console=err, transient=True, disable=not show_progress) as progress:
+        task = progress.add_task("importing", total=None)
+        summary = api.import_paths(
+            paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
+            today=day, schemas=api.schema_set(schemas) if schemas else None,
+            on_file=lambda _: progress.advance(task),
+        )
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    console = Console()
+    if not summary.files and not summary.retours_written:
+        console.print("Nothing to import.")
+        return
+    table = Table("message", "outcome", "files", title="ijw import")
+    for (kind, outcome), n in sorted(summary.counts().items()):
+        table.add_row(kind, outcome, str(n))
+    console.print(table)
+    for item in summary.files:
+        if not item.processed:
+            console.print(f"[yellow]{item.outcome}[/yellow] {item.file}: {item.reason}",
+                          highlight=False, markup=True)
+    if not summary.changed:
+        console.print("Nothing changed: every file was imported before.")
+    elif summary.retours_written:
+        console.print(f"{summary.retours_written} retour(s) written to the outbox.")
+
+
+db_app = typer.Typer(help="The store's database: migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db_url: DbOption = None) -> None:
+    """Migrate the database to the newest revision.
+
+    Example: ijw db upgrade --db postgresql+psycopg://ijw@dbhost/ijw
+    """
+    url = store_db.resolve_url(db_url)
+    store_db.upgrade(url)
+    typer.echo(f"database at revision {store_db.current(url)}")
+
+
+@db_app.command("current")
+def db_current(db_url: DbOption = None) -> None:
+    """Show the database's migration revision.
+
+    Example: ijw db current
+    """
+    url = store_db.resolve_url(db_url)
+    typer.echo(store_db.current(url) or "not migrated")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -78,7 +78,7 @@ class SchemaError(ConfigurationError):
     default_message = "schema folder cannot be loaded"
 
 
-class InvalidMessage(IjwError):
+class InvalidMessageError(IjwError):
     """A message failed reading, XSD validation or a content check."""
 
     default_message = "invalid message"

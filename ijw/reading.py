@@ -2,7 +2,7 @@
 
 :func:`read` never raises for bad input: it returns a :class:`ReadResult`
 whose ``findings`` say what is wrong, with file, line and element path.
-:func:`parse` is the strict form and raises :class:`~ijw.errors.InvalidMessage`.
+:func:`parse` is the strict form and raises :class:`~ijw.errors.InvalidMessageError`.
 
 The parser refuses DTDs, never expands entities, never touches the network
 and refuses input over a size limit. Validation uses lxml's XMLSchema on the
@@ -23,7 +23,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ijw import messages
-from ijw.errors import Finding, InvalidMessage, Level
+from ijw.errors import Finding, InvalidMessageError, Level
 from ijw.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, QUOTE_LIMIT
 from ijw.messages import IJW_NAMESPACE, Message, shape_of
 from ijw.privacy import scrub
@@ -231,7 +231,7 @@ def read(
         finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
         return ReadResult(label, digest, findings=(finding,), data=data)
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         return ReadResult(label, digest, findings=(
             _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=1),
         ), data=data)
@@ -264,10 +264,10 @@ def read(
 
 
 def parse(source: Source, **kwargs: object) -> Message:
-    """Read one message strictly: the model, or :class:`InvalidMessage` with the findings."""
+    """Read one message strictly: the model, or :class:`InvalidMessageError` with the findings."""
     result = read(source, **kwargs)  # type: ignore[arg-type]
     if result.message is None or result.findings:
-        raise InvalidMessage(result.findings, file=result.file)
+        raise InvalidMessageError(result.findings, file=result.file)
     return result.message
 
 

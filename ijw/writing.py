@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ijw.errors import Finding, InvalidMessage, Level
+from ijw.errors import Finding, InvalidMessageError, Level
 from ijw.messages import Message, release_of, shape_of
 from ijw.messages.r3_2.common import XsdVersie
 from ijw.privacy import scrub
@@ -52,7 +52,7 @@ def write(
     schemas: SchemaSet | None = None,
     validate: bool = True,
 ) -> bytes:
-    """Serialise ``message``; raises :class:`InvalidMessage` if it would not validate."""
+    """Serialise ``message``; raises :class:`InvalidMessageError` if it would not validate."""
     schema_set = schemas or load_schemas()
     if stamp:
         message = stamp_versions(message, schema_set)
@@ -60,9 +60,9 @@ def write(
     if validate:
         validator = schema_set.validator(message.namespace)
         if not validator.validate(root):
-            raise InvalidMessage(
+            raise InvalidMessageError(
                 [Finding(Level.XSD, scrub(e.message), None, e.line or None, e.path)
-                 for e in validator.error_log]
+                 for e in validator.error_log]  # type: ignore[attr-defined]
             )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

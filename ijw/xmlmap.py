@@ -82,7 +82,7 @@ def compile_shape(model: type[XmlModel], msg_ns: str, base_ns: str) -> Shape:
 
 def _text(element: etree._Element) -> str:
     if len(element):  # comments or processing instructions inside a value
-        return "".join(element.itertext())
+        return "".join(str(t) for t in element.itertext())
     return element.text or ""
 
 
@@ -91,7 +91,7 @@ def element_to_dict(element: etree._Element, shape: Shape) -> dict[str, Any]:
     out: dict[str, Any] = {}
     children = shape.children
     for child in element:
-        spec = children.get(child.tag)  # type: ignore[call-overload]
+        spec = children.get(child.tag)
         if spec is None:
             continue  # comments and processing instructions
         kind = spec.kind
@@ -130,7 +130,8 @@ def model_to_element(
     model: XmlModel, shape: Shape, tag: str, nsmap: dict[str | None, str] | None = None
 ) -> etree._Element:
     """Build the element ``tag`` for ``model`` (the root when ``nsmap`` is given)."""
-    element = etree.Element(tag, nsmap=nsmap) if nsmap is not None else etree.Element(tag)
+    # lxml takes None as the key of a default namespace; its stubs do not say so.
+    element = etree.Element(tag, nsmap=nsmap) if nsmap else etree.Element(tag)  # type: ignore[arg-type]
     _fill(element, model, shape)
     return element
 
@@ -190,4 +191,5 @@ def locate(
             if index >= len(matches):
                 break
             element = matches[index]
-    return "/".join(names), element.sourceline
+    line = element.sourceline
+    return "/".join(names), line if isinstance(line, int) else None

@@ -28,6 +28,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -345,3 +346,11 @@ class Answer(Base):
     verzoek_antwoord: Mapped[str] = mapped_column(String(1))
     reden_afwijzing: Mapped[str | None] = mapped_column(String(1))
     woonplaatsbeginsel_gemeente: Mapped[str | None] = mapped_column(String(4))
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (typed, for insert/update/select)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table

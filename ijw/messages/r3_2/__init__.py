@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ijw.messages.r3_2 import verzoek_toewijzing
+from ijw.messages.r3_2 import (
+    antwoord,
+    start,
+    stop,
+    toewijzing,
+    verzoek_toewijzing,
+    verzoek_wijziging,
+)
 
 if TYPE_CHECKING:
     from ijw.messages import Release
@@ -12,8 +19,18 @@ if TYPE_CHECKING:
 BASE_NAMESPACE = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
 
 MESSAGES = (
+    toewijzing.Jw301,
+    toewijzing.Jw302,
+    start.Jw305,
+    start.Jw306,
+    stop.Jw307,
+    stop.Jw308,
     verzoek_toewijzing.Jw315,
     verzoek_toewijzing.Jw316,
+    verzoek_wijziging.Jw317,
+    verzoek_wijziging.Jw318,
+    antwoord.Jw319,
+    antwoord.Jw320,
 )
 
 

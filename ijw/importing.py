@@ -1,0 +1,445 @@
+"""``ijw import``: messages from folders into the store, with retours to the outbox.
+
+Order (documented in the README): by Dagtekening, then process step
+(verzoeken 315/317; toewijzingen and antwoorden 301/319; retours 302/320;
+starts 305; stops 307), then sender and Identificatie, then content hash. File
+names play no part, so a shuffled folder gives the same result.
+
+Each message is atomic (a savepoint), messages are committed in batches, and
+a retour is stored in the same transaction as its heenbericht and written to
+the outbox after the commit (outbox pattern): a run killed at any moment,
+then started again, ends in the state of one clean run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import socket
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ijw.errors import Finding, Level
+from ijw.messages import Message
+from ijw.reading import iter_files, load_bytes, max_bytes_default, read
+from ijw.retours import build_retour, class_codes
+from ijw.rules import Hit, Rule, rules_for, to_finding
+from ijw.schemas import SchemaSet
+from ijw.store import persist
+from ijw.store.context import StoreContext
+from ijw.store.locking import import_lock
+from ijw.store.schema import ImportRun, table_of
+from ijw.store.schema import Message as MessageRow
+from ijw.writing import write, write_new_file
+
+log = logging.getLogger("ijw.import")
+
+MESSAGE = table_of(MessageRow)
+RUN = table_of(ImportRun)
+
+#: Process step per message type (lower first).
+STEP = {"JW315": 0, "JW317": 0, "JW301": 1, "JW319": 1, "JW302": 2, "JW320": 2,
+        "JW305": 3, "JW307": 4}
+INCOMING = frozenset({"JW305", "JW307", "JW315", "JW317"})
+REGISTERED = frozenset({"JW301", "JW319"})
+RETOURS = frozenset({"JW302", "JW320"})
+PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
+BATCH_SIZE = 200
+
+_CODE_TO_TYPE = {"436": "JW301", "437": "JW302", "438": "JW305", "439": "JW306",
+                 "440": "JW307", "441": "JW308", "446": "JW315", "447": "JW316",
+                 "486": "JW317", "487": "JW318", "488": "JW319", "489": "JW320"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What an import run needs to know besides its input."""
+
+    gemeente: str
+    outbox: Path
+    today: date
+    schemas: SchemaSet
+    move_to: Path | None = None
+    max_bytes: int | None = None
+    batch_size: int = BATCH_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one input file."""
+
+    file: str
+    outcome: str
+    message_type: str | None = None
+    sha256: str = ""
+    findings: tuple[Finding, ...] = ()
+    retour_file: str | None = None
+    reason: str | None = None
+
+    @property
+    def processed(self) -> bool:
+        """True unless the file could not be processed (it needs an operator)."""
+        return self.outcome in PROCESSED
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """Counts per message type and outcome, and every file's outcome."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+    retours_written: int = 0
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Number of files per (message type, outcome)."""
+        return dict(Counter((f.message_type or "-", f.outcome) for f in self.files))
+
+    @property
+    def changed(self) -> bool:
+        """False when the run found nothing new."""
+        return any(f.outcome != "skipped" for f in self.files) or self.retours_written > 0
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was processed (accepted, rejected with a retour, ...)."""
+        return all(f.processed for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable summary."""
+        by_type: dict[str, dict[str, int]] = {}
+        for (kind, outcome), n in sorted(self.counts().items()):
+            by_type.setdefault(kind, {})[outcome] = n
+        return {
+            "files": len(self.files),
+            "changed": self.changed,
+            "ok": self.ok,
+            "retours_written": self.retours_written,
+            "counts": by_type,
+            "problems": [
+                {"file": f.file, "outcome": f.outcome, "message_type": f.message_type,
+                 "reason": f.reason}
+                for f in self.files if not f.processed
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    rule: Rule
+    hit: Hit
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _Queued:
+    key: tuple[str, int, str, str, str]
+    path: Path = field(compare=False)
+
+
+def _peek_header(data: bytes) -> tuple[str, int, str, str] | None:
+    """(Dagtekening, process step, sender, Identificatie) read from the header only."""
+    try:
+        values: dict[str, str] = {}
+        context = etree.iterparse(
+            io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
+            load_dtd=False, huge_tree=False,
+        )
+        for _, element in context:
+            tag = element.tag
+            if not isinstance(tag, str):
+                continue
+            local = tag.rpartition("}")[2]
+            if local in ("BerichtCode", "Afzender", "Identificatie", "Dagtekening"):
+                values.setdefault(local, (element.text or "").strip())
+            elif local == "Header":
+                break
+        message_type = _CODE_TO_TYPE.get(values.get("BerichtCode", ""))
+        step = STEP.get(message_type or "", 9)
+        return (values.get("Dagtekening", ""), step, values.get("Afzender", ""),
+                values.get("Identificatie", ""))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def plan(paths: Iterable[Path], skip_dirs: Iterable[Path] = (), max_bytes: int | None = None
+         ) -> list[_Queued]:
+    """Every input file in processing order (reads only headers)."""
+    skip = [d.resolve() for d in skip_dirs]
+    limit = max_bytes or max_bytes_default()
+    queue: list[_Queued] = []
+    for path in iter_files(list(paths)):
+        if path.name.startswith(".") or path.name.endswith(".reason.txt"):
+            continue
+        resolved = path.resolve()
+        if any(resolved.is_relative_to(d) for d in skip):
+            continue
+        _, data = load_bytes(path, None, limit)
+        if isinstance(data, Finding):
+            queue.append(_Queued(("9999", 9, "", "", str(path)), path))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        head = _peek_header(data) or ("9999", 9, "", "")
+        queue.append(_Queued((*head, digest), path))
+    queue.sort()
+    return queue
+
+
+class Importer:
+    """One import run over an engine; :meth:`run` processes the queue."""
+
+    def __init__(self, engine: Engine, options: ImportOptions,
+                 on_file: Callable[[FileOutcome], None] | None = None) -> None:
+        self.engine = engine
+        self.options = options
+        self.on_file = on_file
+        self.summary = ImportSummary()
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self, paths: Iterable[Path]) -> ImportSummary:
+        """Import every file under ``paths``; returns the summary."""
+        options = self.options
+        options.outbox.mkdir(parents=True, exist_ok=True)
+        skip = [options.outbox] + ([options.move_to] if options.move_to else [])
+        with import_lock(self.engine):
+            self.summary.retours_written += self.flush_outbox()
+            queue = plan(paths, skip, options.max_bytes)
+            run_id = self._start_run()
+            for start in range(0, len(queue), options.batch_size):
+                self._batch(queue[start:start + options.batch_size], run_id)
+            self._finish_run(run_id)
+        return self.summary
+
+    def _start_run(self) -> int:
+        with self.engine.begin() as conn:
+            return persist.new_id(conn.execute(insert(RUN).values(
+                started_at=persist.now(), host=socket.gethostname(), pid=os.getpid(),
+                status="running",
+            )))
+
+    def _finish_run(self, run_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(RUN).where(RUN.c.id == run_id).values(
+                finished_at=persist.now(), status="finished",
+                summary=json.dumps(self.summary.to_json()["counts"]),
+            ))
+
+    def _batch(self, items: list[_Queued], run_id: int) -> None:
+        outcomes: list[tuple[_Queued, FileOutcome]] = []
+        with self.engine.begin() as conn:
+            known = self._known(conn, [q.key[4] for q in items])
+            ctx = StoreContext(conn, self.options.today)
+            for queued in items:
+                if queued.key[4] in known:
+                    outcome = FileOutcome(str(queued.path), "skipped", known[queued.key[4]][0],
+                                          queued.key[4], reason=known[queued.key[4]][1])
+                else:
+                    outcome = self._one(conn, ctx, queued, run_id)
+                outcomes.append((queued, outcome))
+        self.summary.retours_written += self.flush_outbox()
+        for queued, outcome in outcomes:
+            self._after_commit(queued.path, outcome)
+
+    def _known(self, conn: Connection, digests: list[str]) -> dict[str, tuple[str, str]]:
+        rows = conn.execute(
+            select(MESSAGE.c.sha256, MESSAGE.c.message_type, MESSAGE.c.outcome)
+            .where(MESSAGE.c.sha256.in_(digests))
+        )
+        return {r.sha256: (r.message_type, r.outcome) for r in rows}
+
+    # -- one message ---------------------------------------------------------------------
+
+    def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, run_id: int
+             ) -> FileOutcome:
+        path = queued.path
+        result = read(path, schemas=self.options.schemas, max_bytes=self.options.max_bytes,
+                      content_checks=False)
+        if result.message is None:
+            verdict = "invalid" if result.level is Level.XSD else "quarantined"
+            reason = "; ".join(f.render() for f in result.findings[:5])
+            return FileOutcome(str(path), verdict, result.message_type, result.sha256,
+                               result.findings, reason=reason)
+        message = result.message
+        facts = persist.header_facts(message)
+        if facts["gemeente"] != self.options.gemeente:
+            return FileOutcome(
+                str(path), "other_gemeente", message.message_type, result.sha256,
+                reason=f"concerns gemeente {facts['gemeente']}, not {self.options.gemeente}",
+            )
+        savepoint = conn.begin_nested()
+        try:
+            outcome = self._store(conn, ctx, message, result.sha256, result.data, facts,
+                                  str(path), run_id)
+            savepoint.commit()
+        except IntegrityError as exc:
+            savepoint.rollback()
+            log.error("store refused message", extra={"file": str(path),
+                                                      "error": type(exc.orig).__name__})
+            return FileOutcome(str(path), "failed", message.message_type, result.sha256,
+                               reason="the store refused it (a uniqueness rule); see the log")
+        return outcome
+
+    def _check(self, message: Message, ctx: StoreContext, file: str) -> list[_Checked]:
+        """Level 2 first; only a message that passes it is compared (levels 3 and 4)."""
+        kind = message.message_type
+        found = [_Checked(r, h, to_finding(r, h, message, None, file))
+                 for r in rules_for(kind, Level.CONTENT) for h in r.check(message)]
+        if found:
+            return found
+        return [_Checked(r, h, to_finding(r, h, message, None, file))
+                for level in (Level.CROSS_MESSAGE, Level.EXTERNAL)
+                for r in rules_for(kind, level) for h in r.check(message, ctx)]
+
+    def _store(self, conn: Connection, ctx: StoreContext, message: Message, sha256: str,
+               data: bytes, facts: dict[str, Any], file: str, run_id: int) -> FileOutcome:
+        kind = message.message_type
+        received = persist.now()
+        base = dict(facts, sha256=sha256, file_name=Path(file).name, received_at=received,
+                    imported_at=received, run_id=run_id, raw_xml=data)
+        if kind in RETOURS:
+            return self._store_retour(conn, message, base, file)
+        checked = self._check(message, ctx, file)
+        findings = [c.finding for c in checked]
+        duplicate_of = None
+        if any(c.rule.code == "TR056" for c in checked):
+            duplicate_of = conn.execute(select(MESSAGE.c.id).where(
+                MESSAGE.c.sender == facts["sender"], MESSAGE.c.message_type == kind,
+                MESSAGE.c.identificatie == facts["identificatie"],
+                MESSAGE.c.duplicate_of_id.is_(None))).scalar()
+        accepted = not findings
+        level = max((f.level for f in findings), key=list(Level).index, default=None)
+        if kind in REGISTERED:
+            verdict = "registered" if accepted else "rejected"
+        else:
+            verdict = "accepted" if accepted else "rejected"
+        message_id = persist.insert_message(
+            conn, **base, direction="out" if kind in REGISTERED else "in",
+            outcome=verdict,
+            rejected_level=level.value if level else None, duplicate_of_id=duplicate_of,
+        )
+        gemeente, aanbieder = facts["gemeente"], facts["aanbieder"]
+        if kind == "JW315":
+            persist.store_jw315(conn, message, message_id, gemeente, aanbieder, accepted)
+        elif kind == "JW317":
+            persist.store_jw317(conn, message, message_id, gemeente, aanbieder, accepted)
+        elif accepted:
+            store = {"JW301": persist.store_jw301, "JW305": persist.store_jw305,
+                     "JW307": persist.store_jw307, "JW319": persist.store_jw319}[kind]
+            store(conn, message, message_id, gemeente, aanbieder)
+        retour_file = None
+        if kind in INCOMING:
+            retour_file = self._store_own_retour(conn, message, sha256, checked, message_id,
+                                                 base, run_id)
+        for f in findings:
+            log.info("finding", extra={"file": file, "rule": f.rule, "code": f.code,
+                                       "path": f.path})
+        return FileOutcome(file, verdict, kind, sha256, tuple(findings), retour_file)
+
+    def _store_own_retour(self, conn: Connection, heen: Message, sha256: str,
+                          checked: list[_Checked], heen_id: int, base: dict[str, Any],
+                          run_id: int) -> str:
+        hits = [(c.rule.level, c.rule.retourcode, c.hit.loc) for c in checked]
+        retour = build_retour(heen, hits, heen_sha256=sha256, today=self.options.today,
+                              schemas=self.options.schemas)
+        data = write(retour, stamp=False, schemas=self.options.schemas, validate=False)
+        facts = persist.header_facts(retour)
+        name = (f"{retour.message_type}_{facts['gemeente']}_{facts['aanbieder']}_"
+                f"{facts['identificatie']}.xml")
+        retour_id = persist.insert_message(
+            conn, **facts, sha256=hashlib.sha256(data).hexdigest(), file_name=name,
+            received_at=base["received_at"], imported_at=base["imported_at"], run_id=run_id,
+            raw_xml=data, direction="out", outcome="sent", answers_id=heen_id,
+            outbox_file=name, outbox_written=False,
+        )
+        rules = {c.rule.retourcode.value: c.rule.code for c in checked}
+        persist.insert_retour_codes(conn, retour_id, class_codes(retour), rules)
+        return name
+
+    def _store_retour(self, conn: Connection, message: Message, base: dict[str, Any],
+                      file: str) -> FileOutcome:
+        h: Any = message.header  # type: ignore[attr-defined]
+        heen_type = message.retour_of or ""
+        heen_id = conn.execute(select(MESSAGE.c.id).where(
+            MESSAGE.c.message_type == heen_type, MESSAGE.c.sender == h.afzender,
+            MESSAGE.c.identificatie == h.bericht_identificatie.identificatie,
+            MESSAGE.c.duplicate_of_id.is_(None))).scalar()
+        duplicate = conn.execute(select(MESSAGE.c.id).where(
+            MESSAGE.c.message_type == message.message_type, MESSAGE.c.sender == base["sender"],
+            MESSAGE.c.identificatie == base["identificatie"],
+            MESSAGE.c.duplicate_of_id.is_(None))).scalar()
+        message_id = persist.insert_message(
+            conn, **base, direction="in", outcome="retour", answers_id=heen_id,
+            duplicate_of_id=duplicate,
+        )
+        persist.insert_retour_codes(conn, message_id, class_codes(message))
+        return FileOutcome(file, "retour", message.message_type, base["sha256"])
+
+    # -- after the commit ----------------------------------------------------------------
+
+    def flush_outbox(self) -> int:
+        """Write every stored retour that is not yet in the outbox; returns how many."""
+        outbox = self.options.outbox
+        written = 0
+        with self.engine.begin() as conn:
+            pending = conn.execute(
+                select(MESSAGE.c.id, MESSAGE.c.outbox_file, MESSAGE.c.raw_xml)
+                .where(MESSAGE.c.outbox_file.is_not(None), MESSAGE.c.outbox_written.is_(False))
+                .order_by(MESSAGE.c.id)
+            ).all()
+            for row in pending:
+                target = outbox / row.outbox_file
+                if not target.exists():
+                    write_new_file(target, bytes(row.raw_xml))
+                    written += 1
+                conn.execute(update(MESSAGE).where(MESSAGE.c.id == row.id)
+                             .values(outbox_written=True))
+        return written
+
+    def _after_commit(self, path: Path, outcome: FileOutcome) -> None:
+        self.summary.files.append(outcome)
+        if self.on_file is not None:
+            self.on_file(outcome)
+        log.info("file", extra={"file": str(path), "message_type": outcome.message_type,
+                                "outcome": outcome.outcome, "retour": outcome.retour_file})
+        move_to = self.options.move_to
+        if move_to is None or not path.exists():
+            return
+        if outcome.outcome in ("accepted", "registered", "retour"):
+            folder = "accepted"
+        elif outcome.outcome == "rejected":
+            folder = "rejected"
+        elif outcome.outcome == "skipped":
+            folder = "rejected" if outcome.reason == "rejected" else "accepted"
+        else:
+            folder = "quarantine"
+        target_dir = move_to / folder
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / path.name
+        if target.exists():
+            target = target_dir / f"{path.stem}.{outcome.sha256[:12]}{path.suffix}"
+        if folder == "quarantine":
+            (target.parent / f"{target.name}.reason.txt").write_text(
+                (outcome.reason or outcome.outcome) + "\n", encoding="utf-8")
+        shutil.move(str(path), str(target))
+
+
+def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
+                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
+    """Import files and folders; see the module docstring for the guarantees."""
+    return Importer(engine, options, on_file).run(paths)
+
+
+def iter_outcomes(summary: ImportSummary) -> Iterator[FileOutcome]:
+    """The outcomes of a run, in processing order."""
+    yield from summary.files

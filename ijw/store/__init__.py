@@ -1,0 +1,1 @@
+"""The SQL store: tables, connections and migrations, and writing messages into it."""

@@ -1,0 +1,271 @@
+"""Writing one message's content into the store (SQLAlchemy Core, batched per table).
+
+Every function here runs inside the caller's transaction (a savepoint per
+message), so a message lands with all its rows or none.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, insert, select, update
+
+from ijw.messages import Message
+from ijw.rules.keys import start_key, stop_key
+from ijw.store.schema import (
+    Allocation,
+    AllocationVersion,
+    Answer,
+    CareLine,
+    ChangeRequest,
+    ChangeRequestLine,
+    Client,
+    RequestedProduct,
+    RetourCodeRow,
+    table_of,
+)
+from ijw.store.schema import Message as MessageRow
+
+ALLOCATION = table_of(Allocation)
+VERSION = table_of(AllocationVersion)
+CARE = table_of(CareLine)
+CLIENT = table_of(Client)
+MESSAGE = table_of(MessageRow)
+
+
+def _value(v: Any) -> Any:
+    return None if v is None else getattr(v, "value", v)
+
+
+def _product(p: Any) -> dict[str, Any]:
+    product = getattr(p, "product", None)
+    return {
+        "product_categorie": _value(product.categorie) if product else None,
+        "product_code": product.code if product else None,
+    }
+
+
+def _omvang(p: Any) -> dict[str, Any]:
+    omvang = getattr(p, "omvang", None)
+    return {
+        "volume": omvang.volume if omvang else None,
+        "eenheid": _value(omvang.eenheid) if omvang else None,
+        "frequentie": _value(omvang.frequentie) if omvang else None,
+        "budget": getattr(p, "budget", None),
+    }
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an insert created."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("insert returned no primary key")
+    return int(key[0])
+
+
+def client_id(conn: Connection, bsn: str) -> int:
+    """The id of the client with ``bsn``, created on first sight."""
+    found = conn.execute(select(CLIENT.c.id).where(CLIENT.c.bsn == bsn)).scalar()
+    if found is not None:
+        return int(found)
+    return new_id(conn.execute(insert(CLIENT).values(bsn=bsn)))
+
+
+def insert_message(conn: Connection, **values: Any) -> int:
+    """Insert a message row and return its id."""
+    return new_id(conn.execute(insert(MESSAGE).values(**values)))
+
+
+def insert_retour_codes(
+    conn: Connection, message_id: int, codes: list[tuple[str, int, str]],
+    rules: dict[str, str] | None = None,
+) -> None:
+    """Store the (class path, position, code) rows of a retour."""
+    if codes:
+        conn.execute(
+            insert(table_of(RetourCodeRow)),
+            [
+                {"message_id": message_id, "class_path": path, "position": pos, "code": code,
+                 "rule": (rules or {}).get(code)}
+                for path, pos, code in codes
+            ],
+        )
+
+
+def store_jw315(
+    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, accepted: bool
+) -> None:
+    """The AangevraagdProducts of a 315."""
+    cid = client_id(conn, m.client.bsn)
+    dagtekening = m.header.bericht_identificatie.dagtekening
+    rows = []
+    for p in m.client.aangevraagde_producten:
+        rows.append({
+            "message_id": message_id, "client_id": cid, "gemeente": gemeente,
+            "aanbieder": aanbieder, "accepted": accepted, "dagtekening": dagtekening,
+            "referentie_aanbieder": p.referentie_aanbieder,
+            "beschikking_nummer": p.beschikking_nummer,
+            "toewijzing_ingangsdatum": p.toewijzing_ingangsdatum,
+            "toewijzing_einddatum": p.toewijzing_einddatum,
+            "verwijzer_type": _value(p.verwijzer.type), "verwijzer_naam": p.verwijzer.naam,
+            "verwijzer_agb": p.verwijzer.zorgverlener_code,
+            **_product(p), **_omvang(p),
+        })
+    conn.execute(insert(table_of(RequestedProduct)), rows)
+
+
+def store_jw317(
+    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, accepted: bool
+) -> None:
+    """The Verzoek of a 317 and its lines."""
+    verzoek = m.client.verzoek
+    request_id = new_id(conn.execute(insert(table_of(ChangeRequest)).values(
+        message_id=message_id, client_id=client_id(conn, m.client.bsn), gemeente=gemeente,
+        aanbieder=aanbieder, accepted=accepted,
+        dagtekening=m.header.bericht_identificatie.dagtekening,
+        referentie_aanbieder=verzoek.referentie_aanbieder,
+        reden_verzoek=_value(verzoek.reden_verzoek),
+    )))
+    rows: list[dict[str, Any]] = []
+    empty = {"product_categorie": None, "product_code": None, "gewenste_ingangsdatum": None,
+             "einddatum": None, "volume": None, "eenheid": None, "frequentie": None,
+             "budget": None, "toewijzing_nummer": None}
+    for i, p in enumerate(verzoek.ongewijzigde_producten):
+        rows.append({**empty, "kind": "ongewijzigd", "position": i,
+                     "toewijzing_nummer": p.toewijzing_nummer})
+    for i, p in enumerate(verzoek.te_wijzigen_producten):
+        rows.append({**empty, "kind": "te_wijzigen", "position": i,
+                     "toewijzing_nummer": p.toewijzing_nummer,
+                     "gewenste_ingangsdatum": p.gewenste_ingangsdatum, "einddatum": p.einddatum,
+                     **_omvang(p)})
+    for i, p in enumerate(verzoek.nieuwe_producten):
+        rows.append({**empty, "kind": "nieuw", "position": i,
+                     "gewenste_ingangsdatum": p.gewenste_ingangsdatum, "einddatum": p.einddatum,
+                     **_product(p), **_omvang(p)})
+    if rows:
+        conn.execute(insert(table_of(ChangeRequestLine)),
+                     [{**r, "change_request_id": request_id} for r in rows])
+
+
+def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+    """Every ToegewezenProduct of a 301: a version row, and the current state (IV013)."""
+    cid = client_id(conn, m.client.bsn)
+    for p in m.client.toegewezen_producten:
+        fields = {
+            "referentie_aanbieder": p.referentie_aanbieder,
+            "toewijzingsdatum": p.toewijzingsdatum, "toewijzingstijd": p.toewijzingstijd,
+            "ingangsdatum": p.ingangsdatum, "einddatum": p.einddatum,
+            "reden_wijziging": _value(p.reden_wijziging), **_product(p), **_omvang(p),
+        }
+        current = conn.execute(
+            select(ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
+                   ALLOCATION.c.referentie_aanbieder)
+            .where(ALLOCATION.c.gemeente == gemeente,
+                   ALLOCATION.c.toewijzing_nummer == p.toewijzing_nummer)
+        ).first()
+        if current is None:
+            allocation_id = new_id(conn.execute(insert(ALLOCATION).values(
+                gemeente=gemeente, toewijzing_nummer=p.toewijzing_nummer, client_id=cid,
+                aanbieder=aanbieder, message_id=message_id, **fields,
+            )))
+        else:
+            allocation_id = current.id
+            newer = (p.toewijzingsdatum, p.toewijzingstijd) > (
+                current.toewijzingsdatum, current.toewijzingstijd)
+            if newer:
+                update_fields = dict(fields, message_id=message_id)
+                update_fields["referentie_aanbieder"] = (
+                    current.referentie_aanbieder or p.referentie_aanbieder)
+                conn.execute(update(ALLOCATION).where(ALLOCATION.c.id == allocation_id)
+                             .values(**update_fields))
+            elif current.referentie_aanbieder is None and p.referentie_aanbieder:
+                conn.execute(update(ALLOCATION).where(ALLOCATION.c.id == allocation_id)
+                             .values(referentie_aanbieder=p.referentie_aanbieder))
+        conn.execute(insert(VERSION).values(
+            allocation_id=allocation_id, message_id=message_id, **fields))
+
+
+def _care_lines(
+    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, kind: str
+) -> None:
+    bsn = m.client.bsn
+    cid = client_id(conn, bsn)
+    lines = m.client.start_producten if kind == "start" else m.client.stop_producten
+    # Deletions (status 3) before new lines (status 1), IV008 and pitfall 11.
+    for p in sorted(lines, key=lambda line: _value(line.status_aanlevering) != "3"):
+        product = p.product
+        skey = start_key(gemeente, aanbieder, bsn, p.toewijzing_nummer,
+                         _value(product.categorie) if product else None,
+                         product.code if product else None, p.begindatum)
+        einddatum = getattr(p, "einddatum", None)
+        reden = _value(getattr(p, "reden_beeindiging", None))
+        lkey = skey if kind == "start" else stop_key(skey, einddatum, reden)
+        status = _value(p.status_aanlevering)
+        line_id = new_id(conn.execute(insert(CARE).values(
+            kind=kind, message_id=message_id, client_id=cid, gemeente=gemeente,
+            aanbieder=aanbieder, toewijzing_nummer=p.toewijzing_nummer, **_product(p),
+            toewijzing_ingangsdatum=p.toewijzing_ingangsdatum, begindatum=p.begindatum,
+            einddatum=einddatum, reden_beeindiging=reden, status=status,
+            start_key=skey, line_key=lkey,
+        )))
+        if status == "3":
+            conn.execute(
+                update(CARE)
+                .where(CARE.c.kind == kind, CARE.c.line_key == lkey, CARE.c.status == "1",
+                       CARE.c.deleted_by_id.is_(None))
+                .values(deleted_by_id=line_id)
+            )
+
+
+def store_jw305(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+    """The StartProduct lines of a 305."""
+    _care_lines(conn, m, message_id, gemeente, aanbieder, "start")
+
+
+def store_jw307(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+    """The StopProduct lines of a 307."""
+    _care_lines(conn, m, message_id, gemeente, aanbieder, "stop")
+
+
+def store_jw319(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+    """The Antwoord of a 319."""
+    a = m.antwoord
+    conn.execute(insert(table_of(Answer)).values(
+        message_id=message_id, gemeente=gemeente, aanbieder=aanbieder,
+        dagtekening=m.header.bericht_identificatie.dagtekening,
+        referentie_aanbieder=a.referentie_aanbieder,
+        verzoek_antwoord=_value(a.verzoek_antwoord),
+        reden_afwijzing=_value(a.reden_afwijzing_verzoek),
+        woonplaatsbeginsel_gemeente=a.woonplaatsbeginsel.gemeente if a.woonplaatsbeginsel else None,
+    ))
+
+
+def header_facts(message: Message) -> dict[str, Any]:
+    """Sender, receiver, gemeente, aanbieder and own identification of a message.
+
+    A retour keeps its heenbericht's header, so the physical sender of a
+    retour is the header's Ontvanger (IV028).
+    """
+    h: Any = message.header  # type: ignore[attr-defined]
+    gemeente_sends = message.message_type in ("JW301", "JW302", "JW319", "JW320")
+    gemeente, aanbieder = (h.afzender, h.ontvanger) if gemeente_sends else (
+        h.ontvanger, h.afzender)
+    sender, receiver = h.afzender, h.ontvanger
+    identificatie = h.bericht_identificatie.identificatie
+    dagtekening: date = h.bericht_identificatie.dagtekening
+    if message.is_retour():
+        sender, receiver = receiver, sender
+        identificatie, dagtekening = h.identificatie_retour, h.dagtekening_retour
+    return {
+        "message_type": message.message_type, "sender": sender, "receiver": receiver,
+        "gemeente": gemeente, "aanbieder": aanbieder, "identificatie": identificatie,
+        "dagtekening": dagtekening,
+    }
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC in the store)."""
+    from datetime import UTC
+
+    return datetime.now(UTC)
