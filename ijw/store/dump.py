@@ -1,0 +1,64 @@
+"""A canonical dump of the store's content, for comparing two stores.
+
+Surrogate ids, timestamps and run bookkeeping are left out and foreign keys
+are replaced by natural keys (a message by its sha256, a client by its BSN),
+so two stores with the same content give the same lines whatever order or
+number of runs produced them. The dump carries BSNs: it is an export.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from ijw.store.schema import Base, table_of
+from ijw.store.schema import Message as MessageRow
+
+VOLATILE = frozenset({"id", "received_at", "imported_at", "run_id", "started_at",
+                      "finished_at"})
+SKIPPED_TABLES = frozenset({"import_run", "alembic_version"})
+
+
+def canonical_dump(engine: Engine) -> list[str]:
+    """Sorted JSON lines, one per row, of every content table."""
+    tables = [t for t in Base.metadata.sorted_tables if t.name not in SKIPPED_TABLES]
+    rows: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as conn:
+        for table in tables:
+            rows[table.name] = [dict(r._mapping) for r in conn.execute(select(table))]
+    natural: dict[str, dict[Any, Any]] = {
+        "message": {r["id"]: r["sha256"] for r in rows.get("message", [])},
+        "client": {r["id"]: r["bsn"] for r in rows.get("client", [])},
+        "allocation": {r["id"]: f"{r['gemeente']}/{r['toewijzing_nummer']}"
+                       for r in rows.get("allocation", [])},
+    }
+    natural["care_line"] = {
+        r["id"]: f"{natural['message'][r['message_id']]}/{r['line_key']}/{r['status']}"
+        for r in rows.get("care_line", [])
+    }
+    natural["change_request"] = {
+        r["id"]: f"{natural['message'][r['message_id']]}/{r['referentie_aanbieder']}"
+        for r in rows.get("change_request", [])
+    }
+    out: list[str] = []
+    for table in tables:
+        references = {
+            fk.parent.name: fk.column.table.name for fk in table.foreign_keys
+        }
+        for row in rows[table.name]:
+            item: dict[str, Any] = {"table": table.name}
+            for key, value in row.items():
+                if key in VOLATILE:
+                    continue
+                if key in references and value is not None:
+                    value = natural.get(references[key], {}).get(value, value)
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8", "replace")
+                item[key] = value
+            out.append(json.dumps(item, sort_keys=True, default=str))
+    return sorted(out)
+
+
+__all__ = ["MessageRow", "canonical_dump", "table_of"]

@@ -1,0 +1,247 @@
+"""``ijw import`` end to end on real files and a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import create_engine, func, select
+
+from ijw import api
+from ijw.messages import lookup
+from ijw.reading import read
+from ijw.store.dump import canonical_dump
+from ijw.store.schema import Message, table_of
+from tests import synth
+from tests.conftest import FIXTURES, OUR_SCHEMAS
+
+TODAY = date(2026, 11, 24)
+DEMO = FIXTURES / "demo"
+MESSAGE = table_of(Message)
+
+
+def _import(src: Path | list[Path], url: str, outbox: Path, **kw: object) -> api.ImportSummary:
+    paths = src if isinstance(src, list) else [src]
+    return api.import_paths(paths, gemeente="0363", outbox=outbox, database_url=url,
+                            today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+def _retour_codes(path: Path) -> list[str]:
+    root = etree.parse(str(path)).getroot()
+    return [e.text or "" for e in root.iter() if etree.QName(e).localname == "RetourCode"]
+
+
+def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    first = _import(DEMO, db_url, outbox)
+    counts = first.counts()
+    assert counts[("JW301", "registered")] == 6
+    assert counts[("JW315", "accepted")] == 6
+    assert counts[("JW305", "accepted")] == 6
+    assert counts[("JW307", "accepted")] == 6
+    assert counts[("JW315", "rejected")] == 2
+    assert counts[("JW305", "rejected")] == 1
+    assert first.ok and first.changed
+    retours = sorted(outbox.iterdir())
+    assert len(retours) == 21  # one per received heenbericht
+    for path in retours:
+        assert read(path).valid, path
+    by_heen = {f.file.rsplit("/", 1)[-1]: f for f in first.files}
+    assert _retour_codes(outbox / by_heen["jw305-unknown-toewijzing.xml"].retour_file) == [
+        "0200", "0200", "9019"]
+    assert _retour_codes(outbox / by_heen["jw315-future.xml"].retour_file) == ["8848"]
+    assert _retour_codes(outbox / by_heen["jw315-duplicate-id.xml"].retour_file) == ["9056"]
+    assert _retour_codes(outbox / by_heen["jw315-0.xml"].retour_file) == []
+
+    dump = canonical_dump(create_engine(db_url))
+    second = _import(DEMO, db_url, outbox)
+    assert not second.changed
+    assert {f.outcome for f in second.files} == {"skipped"}
+    assert sorted(outbox.iterdir()) == retours
+    assert canonical_dump(create_engine(db_url)) == dump
+
+
+def test_shuffled_file_names_give_the_same_store(tmp_path: Path) -> None:
+    names = sorted(p.name for p in DEMO.iterdir())
+    shuffled = names[:]
+    random.Random(7).shuffle(shuffled)
+    inbox = tmp_path / "shuffled"
+    inbox.mkdir()
+    for old, new in zip(names, shuffled, strict=True):
+        shutil.copy(DEMO / old, inbox / f"x-{new}")
+    dumps = []
+    for folder, tag in ((DEMO, "a"), (inbox, "b")):
+        url = f"sqlite:///{tmp_path / tag}.db"
+        _import(folder, url, tmp_path / f"out-{tag}")
+        dumps.append([line for line in canonical_dump(create_engine(url))
+                      if '"file_name"' not in line or True])
+    strip = [[_without_file_name(line) for line in d] for d in dumps]
+    assert strip[0] == strip[1]
+    assert sorted(p.name for p in (tmp_path / "out-a").iterdir()) == sorted(
+        p.name for p in (tmp_path / "out-b").iterdir())
+
+
+def _without_file_name(line: str) -> str:
+    item = json.loads(line)
+    item.pop("file_name", None)
+    return json.dumps(item, sort_keys=True)
+
+
+def test_other_gemeente_is_reported_and_not_stored(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    message = synth.jw301(1, "99990001", "OTHER1", date(2023, 1, 5),
+                          [synth.Toewijzing(1, date(2023, 2, 1), None)], gemeente="0344")
+    (inbox / "other.xml").write_bytes(api.write(message, stamp=False))
+    url = f"sqlite:///{tmp_path}/s.db"
+    summary = _import(inbox, url, tmp_path / "out")
+    assert [f.outcome for f in summary.files] == ["other_gemeente"]
+    assert not summary.ok
+    with create_engine(url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(MESSAGE)).scalar() == 0
+
+
+def test_move_to_sorts_files_and_explains_quarantine(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    shutil.copytree(DEMO, inbox)
+    (inbox / "notes.txt").write_text("not a message")
+    done = tmp_path / "done"
+    summary = _import(inbox, f"sqlite:///{tmp_path}/s.db", tmp_path / "out", move_to=done)
+    assert not any(p.is_file() for p in inbox.rglob("*"))
+    assert len(list((done / "accepted").iterdir())) == 24
+    assert len(list((done / "rejected").iterdir())) == 3
+    assert (done / "quarantine" / "notes.txt").exists()
+    reason = (done / "quarantine" / "notes.txt.reason.txt").read_text()
+    assert "not well-formed" in reason
+    assert not summary.ok
+
+
+def test_every_retour_validates_against_our_schemas(tmp_path: Path) -> None:
+    _import(DEMO, f"sqlite:///{tmp_path}/s.db", tmp_path / "out")
+    schemas = api.schema_set(OUR_SCHEMAS)
+    for path in (tmp_path / "out").iterdir():
+        root = etree.parse(str(path)).getroot()
+        found = lookup(etree.QName(root).namespace or "")
+        assert found is not None
+        assert schemas.validator(found[1].namespace).validate(root), path
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def _ijw(*args: str, cwd: Path, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "IJW_TODAY": TODAY.isoformat(), **(env or {})}
+    full_env.pop("IJW_DATABASE_URL", None) if env is None else None
+    return subprocess.run([sys.executable, "-m", "ijw", *args], cwd=cwd, capture_output=True,
+                          text=True, env=full_env, timeout=300, check=False)
+
+
+def test_cli_default_sqlite_store_and_second_run(tmp_path: Path) -> None:
+    first = _ijw("import", str(DEMO), "--gemeente", "0363", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "ijw.db").exists()
+    assert "JW315" in first.stdout and "accepted" in first.stdout
+    second = _ijw("import", str(DEMO), "--gemeente", "0363", "--format", "json", cwd=tmp_path)
+    assert second.returncode == 0
+    summary = json.loads(second.stdout)
+    assert summary["changed"] is False
+    assert summary["counts"]["JW315"] == {"skipped": 8}
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.xml").write_text("<nope/>")
+    assert _ijw("import", str(bad), "--gemeente", "0363", cwd=tmp_path).returncode == 1
+    usage = _ijw("import", str(bad), "--gemeente", "363", cwd=tmp_path)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+    unreachable = _ijw("import", str(DEMO), "--gemeente", "0363", "--db",
+                       "postgresql+psycopg://nobody@127.0.0.1:1/none", cwd=tmp_path)
+    assert unreachable.returncode == 3, unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
+
+
+def test_json_logs_never_carry_a_bsn(tmp_path: Path) -> None:
+    done = _ijw("import", str(DEMO), "--gemeente", "0363", "--log-format", "json",
+                "--log-level", "info", cwd=tmp_path)
+    assert done.returncode == 0
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    assert any(line.get("outcome") == "accepted" for line in lines)
+    for bsn in synth.test_bsns()[:60]:
+        assert bsn not in done.stderr and bsn not in done.stdout
+
+
+# -- concurrency and crashes -------------------------------------------------------------
+
+
+def _corpus(tmp_path: Path, clients: int = 250) -> Path:
+    inbox = tmp_path / "inbox"
+    synth.write_corpus(inbox, clients)
+    return inbox
+
+
+def _cli_import(inbox: Path, url: str, outbox: Path, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "IJW_TODAY": TODAY.isoformat()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ijw", "import", str(inbox), "--gemeente", "0363", "--outbox",
+         str(outbox), "--db", url, "--format", "json"],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.mark.slow
+def test_two_concurrent_imports_store_everything_once(db_url: str, tmp_path: Path) -> None:
+    inbox = _corpus(tmp_path)
+    outbox = tmp_path / "outbox"
+    runs = [_cli_import(inbox, db_url, outbox, tmp_path) for _ in range(2)]
+    results = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        received = conn.execute(select(func.count()).select_from(MESSAGE)
+                                .where(MESSAGE.c.direction == "in")).scalar()
+        registered = conn.execute(select(func.count()).select_from(MESSAGE)
+                                  .where(MESSAGE.c.outcome == "registered")).scalar()
+        retours = conn.execute(select(func.count()).select_from(MESSAGE)
+                               .where(MESSAGE.c.outcome == "sent")).scalar()
+    assert received == 750 and registered == 250 and retours == 750
+    assert len(list(outbox.iterdir())) == 750
+    imported = sum(
+        sum(n for k, n in json.loads(out)["counts"].get(t, {}).items() if k != "skipped")
+        for out, _ in results for t in ("JW301", "JW305", "JW307", "JW315")
+    )
+    assert imported == 1000  # each file processed by exactly one of the two runs
+
+
+@pytest.mark.slow
+def test_sigkill_then_rerun_equals_a_clean_run(db_url: str, tmp_path: Path) -> None:
+    inbox = _corpus(tmp_path)
+    clean_url = f"sqlite:///{tmp_path}/clean.db"
+    _import(inbox, clean_url, tmp_path / "clean-out")
+    expected = canonical_dump(create_engine(clean_url))
+    expected_out = {p.name: p.read_bytes() for p in (tmp_path / "clean-out").iterdir()}
+
+    outbox = tmp_path / "outbox"
+    rng = random.Random(20261124)
+    for _ in range(3):
+        run = _cli_import(inbox, db_url, outbox, tmp_path)
+        time.sleep(rng.uniform(0.5, 2.5))
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    final = _cli_import(inbox, db_url, outbox, tmp_path)
+    out, err = final.communicate(timeout=600)
+    assert final.returncode == 0, err
+    assert canonical_dump(create_engine(db_url)) == expected
+    assert {p.name: p.read_bytes() for p in outbox.iterdir() if not p.name.startswith(".")
+            } == expected_out
