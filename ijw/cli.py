@@ -23,6 +23,7 @@ from rich.table import Table
 from ijw import api, logs
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
+from ijw.monitor_cli import monitor_command
 from ijw.resources import SCHEMA_DIR_ENV
 from ijw.store import db as store_db
 
@@ -201,6 +202,8 @@ def _print_summary(summary: ImportSummary) -> None:
     elif summary.retours_written:
         console.print(f"{summary.retours_written} retour(s) written to the outbox.")
 
+
+app.command("monitor")(monitor_command)
 
 db_app = typer.Typer(help="The store's database: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

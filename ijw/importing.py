@@ -14,10 +14,10 @@ then started again, ends in the state of one clean run.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 from collections import Counter
@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -145,39 +144,52 @@ class _Checked:
 class _Queued:
     key: tuple[str, int, str, str, str]
     path: Path = field(compare=False)
+    #: The aanbieder the message concerns (its dependency group), if readable.
+    aanbieder: str = field(default="", compare=False)
+    #: The bytes, kept from planning while the run stays within its memory budget.
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
 
-def _peek_header(data: bytes) -> tuple[str, int, str, str] | None:
-    """(Dagtekening, process step, sender, Identificatie) read from the header only."""
-    try:
-        values: dict[str, str] = {}
-        context = etree.iterparse(
-            io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
-            load_dtd=False, huge_tree=False,
-        )
-        for _, element in context:
-            tag = element.tag
-            if not isinstance(tag, str):
-                continue
-            local = tag.rpartition("}")[2]
-            if local in ("BerichtCode", "Afzender", "Identificatie", "Dagtekening"):
-                values.setdefault(local, (element.text or "").strip())
-            elif local == "Header":
-                break
-        message_type = _CODE_TO_TYPE.get(values.get("BerichtCode", ""))
-        step = STEP.get(message_type or "", 9)
-        return (values.get("Dagtekening", ""), step, values.get("Afzender", ""),
-                values.get("Identificatie", ""))
-    except etree.XMLSyntaxError:
+def _header_value(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb">\s*([^<]*?)\s*</")
+
+
+_HEADER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?Header>")
+_PEEK = {name: _header_value(name.encode()) for name in
+         ("BerichtCode", "Afzender", "Ontvanger", "Identificatie", "Dagtekening")}
+_GEMEENTE_SENDS = frozenset({"JW301", "JW302", "JW319", "JW320"})
+
+#: Bytes of input kept in memory between planning and processing; past this
+#: budget files are read again, so memory stays bounded whatever the folder size.
+PLAN_MEMORY_BUDGET = 64 * 1024 * 1024
+
+
+def _peek_header(data: bytes) -> tuple[tuple[str, int, str, str], str] | None:
+    """((Dagtekening, step, Afzender, Identificatie), aanbieder) from the header's text.
+
+    Only for ordering and grouping: a regular expression over the header is
+    enough, since the full hardened parse and validation follow.
+    """
+    end = _HEADER_END.search(data)
+    if end is None:
         return None
+    values = {}
+    for name, pattern in _PEEK.items():
+        found = pattern.search(data, 0, end.start())
+        values[name] = found.group(1).decode("utf-8", "replace") if found else ""
+    message_type = _CODE_TO_TYPE.get(values["BerichtCode"], "")
+    step = STEP.get(message_type, 9)
+    aanbieder = values["Ontvanger"] if message_type in _GEMEENTE_SENDS else values["Afzender"]
+    return (values["Dagtekening"], step, values["Afzender"], values["Identificatie"]), aanbieder
 
 
-def plan(paths: Iterable[Path], skip_dirs: Iterable[Path] = (), max_bytes: int | None = None
-         ) -> list[_Queued]:
+def plan(paths: Iterable[Path], skip_dirs: Iterable[Path] = (), max_bytes: int | None = None,
+         memory_budget: int = PLAN_MEMORY_BUDGET) -> list[_Queued]:
     """Every input file in processing order (reads only headers)."""
     skip = [d.resolve() for d in skip_dirs]
     limit = max_bytes or max_bytes_default()
     queue: list[_Queued] = []
+    kept = 0
     for path in iter_files(list(paths)):
         if path.name.startswith(".") or path.name.endswith(".reason.txt"):
             continue
@@ -189,8 +201,11 @@ def plan(paths: Iterable[Path], skip_dirs: Iterable[Path] = (), max_bytes: int |
             queue.append(_Queued(("9999", 9, "", "", str(path)), path))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        head = _peek_header(data) or ("9999", 9, "", "")
-        queue.append(_Queued((*head, digest), path))
+        peeked = _peek_header(data)
+        head, aanbieder = peeked if peeked else (("9999", 9, "", ""), "")
+        keep = kept + len(data) <= memory_budget
+        kept += len(data) if keep else 0
+        queue.append(_Queued((*head, digest), path, aanbieder, data if keep else None))
     queue.sort()
     return queue
 
@@ -236,20 +251,33 @@ class Importer:
             ))
 
     def _batch(self, items: list[_Queued], run_id: int) -> None:
+        """One transaction per batch; if the store refuses a row, redo it message by message."""
+        try:
+            outcomes = self._process(items, run_id, isolate=False)
+        except IntegrityError:
+            log.warning("the store refused a row; redoing the batch message by message")
+            outcomes = self._process(items, run_id, isolate=True)
+        self.summary.retours_written += self.flush_outbox()
+        for queued, outcome in outcomes:
+            self._after_commit(queued.path, outcome)
+
+    def _process(self, items: list[_Queued], run_id: int, *, isolate: bool
+                 ) -> list[tuple[_Queued, FileOutcome]]:
         outcomes: list[tuple[_Queued, FileOutcome]] = []
         with self.engine.begin() as conn:
             known = self._known(conn, [q.key[4] for q in items])
             ctx = StoreContext(conn, self.options.today)
             for queued in items:
-                if queued.key[4] in known:
-                    outcome = FileOutcome(str(queued.path), "skipped", known[queued.key[4]][0],
-                                          queued.key[4], reason=known[queued.key[4]][1])
+                digest = queued.key[4]
+                if digest in known:
+                    outcome = FileOutcome(str(queued.path), "skipped", known[digest][0], digest,
+                                          reason=known[digest][1])
                 else:
-                    outcome = self._one(conn, ctx, queued, run_id)
+                    outcome = self._one(conn, ctx, queued, run_id, isolate=isolate)
+                    if outcome.message_type and outcome.processed:
+                        known[digest] = (outcome.message_type, outcome.outcome)
                 outcomes.append((queued, outcome))
-        self.summary.retours_written += self.flush_outbox()
-        for queued, outcome in outcomes:
-            self._after_commit(queued.path, outcome)
+        return outcomes
 
     def _known(self, conn: Connection, digests: list[str]) -> dict[str, tuple[str, str]]:
         rows = conn.execute(
@@ -260,11 +288,12 @@ class Importer:
 
     # -- one message ---------------------------------------------------------------------
 
-    def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, run_id: int
-             ) -> FileOutcome:
+    def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, run_id: int,
+             *, isolate: bool) -> FileOutcome:
         path = queued.path
-        result = read(path, schemas=self.options.schemas, max_bytes=self.options.max_bytes,
-                      content_checks=False)
+        source: bytes | Path = queued.data if queued.data is not None else path
+        result = read(source, name=str(path), schemas=self.options.schemas,
+                      max_bytes=self.options.max_bytes, content_checks=False)
         if result.message is None:
             verdict = "invalid" if result.level is Level.XSD else "quarantined"
             reason = "; ".join(f.render() for f in result.findings[:5])
@@ -277,6 +306,9 @@ class Importer:
                 str(path), "other_gemeente", message.message_type, result.sha256,
                 reason=f"concerns gemeente {facts['gemeente']}, not {self.options.gemeente}",
             )
+        if not isolate:
+            return self._store(conn, ctx, message, result.sha256, result.data, facts,
+                               str(path), run_id)
         savepoint = conn.begin_nested()
         try:
             outcome = self._store(conn, ctx, message, result.sha256, result.data, facts,
@@ -398,11 +430,14 @@ class Importer:
                 .order_by(MESSAGE.c.id)
             ).all()
             for row in pending:
-                target = outbox / row.outbox_file
-                if not target.exists():
-                    write_new_file(target, bytes(row.raw_xml))
+                if write_new_file(outbox / row.outbox_file, bytes(row.raw_xml), durable=False):
                     written += 1
-                conn.execute(update(MESSAGE).where(MESSAGE.c.id == row.id)
+                else:
+                    log.error("outbox file exists with other content; left alone",
+                              extra={"file": row.outbox_file})
+            if pending:
+                os.sync()  # the files are on disk before the store says so
+                conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
                              .values(outbox_written=True))
         return written
 

@@ -118,7 +118,11 @@ def load_bytes(source: Source, name: str | None, max_bytes: int) -> tuple[str, b
                 Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
             )
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # Ask for what stat() saw (plus one byte): read(max_bytes + 1) would allocate
+            # a buffer of the whole limit for every file.
+            data = handle.read(size + 1)
+            if len(data) > size:  # the file grew after stat(): read on up to the limit
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         return label, _finding(Level.INPUT, f"cannot read file: {exc.strerror or exc}", label)
     if len(data) > max_bytes:
@@ -197,8 +201,15 @@ def _model_findings(
     exc: ValidationError, root: etree._Element, cls: type[Message], label: str
 ) -> list[Finding]:
     out = []
-    for error in exc.errors(include_input=False, include_url=False):
-        path, line = locate(root, shape_of(cls), tuple(error["loc"]))
+    errors = exc.errors(include_input=False, include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "too_short" and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other in locs
+        ):
+            continue  # pydantic counts only the items that validated: not a finding of its own
+        path, line = locate(root, shape_of(cls), loc)
         out.append(
             _finding(Level.XSD, scrub(error["msg"])[:200], label, line=line, path=path)
         )

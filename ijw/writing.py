@@ -67,14 +67,27 @@ def write(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, refusing to overwrite an existing file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+def write_new_file(path: Path, data: bytes, *, durable: bool = True) -> bool:
+    """Create ``path`` with ``data``; never overwrite another file. Returns True if written.
+
+    An existing file with the same bytes counts as written. An existing file
+    that holds a leading part of ``data`` is what a killed run leaves behind: it
+    is completed. Anything else is left alone (``False``). With
+    ``durable=False`` the caller makes the data durable (one ``os.sync`` for a
+    batch is far cheaper than an fsync per file).
+    """
     try:
-        os.link(tmp, path)  # fails if path exists: never overwrite
-    finally:
-        tmp.unlink()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        existing = path.read_bytes()
+        if existing == data:
+            return True
+        if not data.startswith(existing):
+            return False
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+    return True

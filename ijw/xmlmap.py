@@ -51,6 +51,13 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
+def _is_text(annotation: Any) -> bool:
+    """True for ``str`` and ``Annotated[str, ...]``: text keeps its whitespace (xs:string)."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation is str
+
+
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, XmlModel)
 
@@ -70,11 +77,12 @@ def compile_shape(model: type[XmlModel], msg_ns: str, base_ns: str) -> Shape:
                 child = Child(tag, name, WRAPPED_NESTED, compile_shape(item_type, msg_ns, base_ns),
                               item_tag)
             else:
-                child = Child(tag, name, WRAPPED_LEAF, None, item_tag, strip=item_type is not str)
+                child = Child(tag, name, WRAPPED_LEAF, None, item_tag,
+                              strip=not _is_text(item_type))
         elif _is_model(annotation):
             child = Child(tag, name, NESTED, compile_shape(annotation, msg_ns, base_ns))
         else:
-            child = Child(tag, name, LEAF, strip=annotation is not str)
+            child = Child(tag, name, LEAF, strip=not _is_text(annotation))
         shape.children[tag] = child
         shape.order.append(child)
     return shape

@@ -9,9 +9,17 @@ with a reason when it is absent; with ``IJW_REQUIRE_SHARED=1`` (set by
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from ijw.store.db import normalize_url, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -46,3 +54,127 @@ def official_xsd_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def official_examples_dir(shared_dir: Path) -> Path:
     return shared_dir / "examples"
+
+
+# --------------------------------------------------------------------------- databases
+#
+# PostgreSQL tests run against the server named by IJW_TEST_POSTGRES_URL (any
+# database on it; e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). They
+# create their own databases ``ijw_test_<random>...`` there and drop them again.
+# Without the variable they skip; with IJW_REQUIRE_POSTGRES=1 (``.ci/run``) they fail.
+
+POSTGRES_ENV = "IJW_TEST_POSTGRES_URL"
+
+
+def require_postgres() -> str:
+    """The server URL from ``IJW_TEST_POSTGRES_URL``, or skip (fail under CI)."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if url:
+        return url
+    reason = f"{POSTGRES_ENV} is not set"
+    if os.environ.get("IJW_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class PostgresServer:
+    """Creates and drops databases on the test server (AUTOCOMMIT, no pooling)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.prefix = f"ijw_test_{secrets.token_hex(5)}"
+        self._count = 0
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, suffix: str | None = None, template: str | None = None) -> str:
+        """Create a database (a copy of ``template``, else empty); return its name.
+
+        The name is ``ijw_test_<random><suffix>``; without a suffix, a counter.
+        """
+        if suffix is None:
+            self._count += 1
+            suffix = f"_{self._count}"
+        name = f"{self.prefix}{suffix}"
+        source = f' TEMPLATE "{template}"' if template else " TEMPLATE template0"
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{source}')
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop ``name``, ending whatever connections the test left open on it."""
+        with self.engine.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+
+    @contextmanager
+    def database(self, suffix: str | None = None, template: str | None = None) -> Iterator[str]:
+        """A new database for the block; yields its URL."""
+        name = self.create(suffix, template)
+        try:
+            yield self.url_of(name)
+        finally:
+            self.drop(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer(require_postgres())
+    yield server
+    server.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty (not migrated) PostgreSQL database for the test session."""
+    with postgres_server.database("") as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty (not migrated) PostgreSQL database for one test."""
+    with postgres_server.database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_server: PostgresServer) -> Iterator[str]:
+    """A migrated database that per-test databases are copied from (never connected to)."""
+    name = postgres_server.create("_template")
+    try:
+        upgrade(postgres_server.url_of(name))
+        yield name
+    finally:
+        postgres_server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that per-test stores are copied from."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "ijw.db"
+    upgrade(f"sqlite+pysqlite:///{path}")
+    assert not path.with_name("ijw.db-wal").exists()  # all in the file, safe to copy
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated, empty store of its own: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "ijw.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite+pysqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("_postgres_template")
+    with server.database(template=template) as url:
+        yield url

@@ -57,8 +57,9 @@ def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
     for path in retours:
         assert read(path).valid, path
     by_heen = {f.file.rsplit("/", 1)[-1]: f for f in first.files}
+    # Header 0200, StartProduct 9019, then the Client's own RetourCodes (its last child).
     assert _retour_codes(outbox / by_heen["jw305-unknown-toewijzing.xml"].retour_file) == [
-        "0200", "0200", "9019"]
+        "0200", "9019", "0200"]
     assert _retour_codes(outbox / by_heen["jw315-future.xml"].retour_file) == ["8848"]
     assert _retour_codes(outbox / by_heen["jw315-duplicate-id.xml"].retour_file) == ["9056"]
     assert _retour_codes(outbox / by_heen["jw315-0.xml"].retour_file) == []
@@ -84,7 +85,7 @@ def test_shuffled_file_names_give_the_same_store(tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / tag}.db"
         _import(folder, url, tmp_path / f"out-{tag}")
         dumps.append([line for line in canonical_dump(create_engine(url))
-                      if '"file_name"' not in line or True])
+                      if True])
     strip = [[_without_file_name(line) for line in d] for d in dumps]
     assert strip[0] == strip[1]
     assert sorted(p.name for p in (tmp_path / "out-a").iterdir()) == sorted(
@@ -240,7 +241,7 @@ def test_sigkill_then_rerun_equals_a_clean_run(db_url: str, tmp_path: Path) -> N
         run.send_signal(signal.SIGKILL)
         run.wait()
     final = _cli_import(inbox, db_url, outbox, tmp_path)
-    out, err = final.communicate(timeout=600)
+    _out, err = final.communicate(timeout=600)
     assert final.returncode == 0, err
     assert canonical_dump(create_engine(db_url)) == expected
     assert {p.name: p.read_bytes() for p in outbox.iterdir() if not p.name.startswith(".")

@@ -116,5 +116,6 @@ def all_rules() -> list[Rule]:
 
 
 from ijw.rules import content as _content  # noqa: E402  (registers the level-2 rules)
+from ijw.rules import store as _store  # noqa: E402, F401  (registers the level-3/4 rules)
 
 __all__ = ["RULES", "Hit", "Loc", "Rule", "_content", "all_rules", "content_findings", "rule"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, insert, select, update
+from sqlalchemy import Connection, CursorResult, bindparam, insert, select, update
 
 from ijw.messages import Message
 from ijw.rules.keys import start_key, stop_key
@@ -32,6 +32,21 @@ VERSION = table_of(AllocationVersion)
 CARE = table_of(CareLine)
 CLIENT = table_of(Client)
 MESSAGE = table_of(MessageRow)
+
+# Statements are built once and executed with parameters: building a statement
+# costs several times more than running it on an indexed key.
+_CLIENT_BY_BSN = select(CLIENT.c.id).where(CLIENT.c.bsn == bindparam("bsn"))
+_CURRENT_ALLOCATION = select(
+    ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
+    ALLOCATION.c.referentie_aanbieder,
+).where(ALLOCATION.c.gemeente == bindparam("g"), ALLOCATION.c.toewijzing_nummer == bindparam("n"))
+_UPDATE_ALLOCATION = update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allocation_id"))
+_DELETE_LINE = (
+    update(CARE)
+    .where(CARE.c.kind == bindparam("k"), CARE.c.line_key == bindparam("lk"),
+           CARE.c.status == "1", CARE.c.deleted_by_id.is_(None))
+    .values(deleted_by_id=bindparam("by"))
+)
 
 
 def _value(v: Any) -> Any:
@@ -66,15 +81,15 @@ def new_id(result: CursorResult[Any]) -> int:
 
 def client_id(conn: Connection, bsn: str) -> int:
     """The id of the client with ``bsn``, created on first sight."""
-    found = conn.execute(select(CLIENT.c.id).where(CLIENT.c.bsn == bsn)).scalar()
+    found = conn.execute(_CLIENT_BY_BSN, {"bsn": bsn}).scalar()
     if found is not None:
         return int(found)
-    return new_id(conn.execute(insert(CLIENT).values(bsn=bsn)))
+    return new_id(conn.execute(insert(CLIENT), {"bsn": bsn}))
 
 
 def insert_message(conn: Connection, **values: Any) -> int:
     """Insert a message row and return its id."""
-    return new_id(conn.execute(insert(MESSAGE).values(**values)))
+    return new_id(conn.execute(insert(MESSAGE), values))
 
 
 def insert_retour_codes(
@@ -159,16 +174,12 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
             "reden_wijziging": _value(p.reden_wijziging), **_product(p), **_omvang(p),
         }
         current = conn.execute(
-            select(ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
-                   ALLOCATION.c.referentie_aanbieder)
-            .where(ALLOCATION.c.gemeente == gemeente,
-                   ALLOCATION.c.toewijzing_nummer == p.toewijzing_nummer)
-        ).first()
+            _CURRENT_ALLOCATION, {"g": gemeente, "n": p.toewijzing_nummer}).first()
         if current is None:
-            allocation_id = new_id(conn.execute(insert(ALLOCATION).values(
-                gemeente=gemeente, toewijzing_nummer=p.toewijzing_nummer, client_id=cid,
-                aanbieder=aanbieder, message_id=message_id, **fields,
-            )))
+            allocation_id = new_id(conn.execute(insert(ALLOCATION), {
+                "gemeente": gemeente, "toewijzing_nummer": p.toewijzing_nummer,
+                "client_id": cid, "aanbieder": aanbieder, "message_id": message_id, **fields,
+            }))
         else:
             allocation_id = current.id
             newer = (p.toewijzingsdatum, p.toewijzingstijd) > (
@@ -177,13 +188,13 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
                 update_fields = dict(fields, message_id=message_id)
                 update_fields["referentie_aanbieder"] = (
                     current.referentie_aanbieder or p.referentie_aanbieder)
-                conn.execute(update(ALLOCATION).where(ALLOCATION.c.id == allocation_id)
-                             .values(**update_fields))
+                conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
+                                                  **update_fields})
             elif current.referentie_aanbieder is None and p.referentie_aanbieder:
-                conn.execute(update(ALLOCATION).where(ALLOCATION.c.id == allocation_id)
-                             .values(referentie_aanbieder=p.referentie_aanbieder))
-        conn.execute(insert(VERSION).values(
-            allocation_id=allocation_id, message_id=message_id, **fields))
+                conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
+                                                  "referentie_aanbieder": p.referentie_aanbieder})
+        conn.execute(insert(VERSION),
+                     {"allocation_id": allocation_id, "message_id": message_id, **fields})
 
 
 def _care_lines(
@@ -202,20 +213,15 @@ def _care_lines(
         reden = _value(getattr(p, "reden_beeindiging", None))
         lkey = skey if kind == "start" else stop_key(skey, einddatum, reden)
         status = _value(p.status_aanlevering)
-        line_id = new_id(conn.execute(insert(CARE).values(
-            kind=kind, message_id=message_id, client_id=cid, gemeente=gemeente,
-            aanbieder=aanbieder, toewijzing_nummer=p.toewijzing_nummer, **_product(p),
-            toewijzing_ingangsdatum=p.toewijzing_ingangsdatum, begindatum=p.begindatum,
-            einddatum=einddatum, reden_beeindiging=reden, status=status,
-            start_key=skey, line_key=lkey,
-        )))
+        line_id = new_id(conn.execute(insert(CARE), {
+            "kind": kind, "message_id": message_id, "client_id": cid, "gemeente": gemeente,
+            "aanbieder": aanbieder, "toewijzing_nummer": p.toewijzing_nummer, **_product(p),
+            "toewijzing_ingangsdatum": p.toewijzing_ingangsdatum, "begindatum": p.begindatum,
+            "einddatum": einddatum, "reden_beeindiging": reden, "status": status,
+            "start_key": skey, "line_key": lkey,
+        }))
         if status == "3":
-            conn.execute(
-                update(CARE)
-                .where(CARE.c.kind == kind, CARE.c.line_key == lkey, CARE.c.status == "1",
-                       CARE.c.deleted_by_id.is_(None))
-                .values(deleted_by_id=line_id)
-            )
+            conn.execute(_DELETE_LINE, {"k": kind, "lk": lkey, "by": line_id})
 
 
 def store_jw305(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:

@@ -21,6 +21,12 @@ NOT_BLANK = r"^[^\n\r]*[^ \t\n\r][^\n\r]*$"
 HAS_TEXT = r"^(?s:.*)[^ \t\n\r](?s:.*)$"
 
 
+def _naive_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("Tijd must not carry a timezone")
+    return value
+
+
 def _land_code(value: str) -> str:
     if value not in LAND_CODES:
         raise ValueError(f"unknown LandCode {value!r}")
@@ -37,7 +43,7 @@ Versie = Annotated[
     Ldt("LDT_Versie"),
 ]
 Datum = Annotated[date, Ldt("LDT_Datum")]
-Tijd = Annotated[time, Ldt("LDT_Tijd")]
+Tijd = Annotated[time, AfterValidator(_naive_time), Ldt("LDT_Tijd")]
 
 IdentificatieBericht = Annotated[
     str, StringConstraints(min_length=1, max_length=12, pattern=NOT_BLANK),

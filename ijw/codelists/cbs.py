@@ -1,0 +1,119 @@
+"""The CBS gemeentecodes with their validity, for TR378 (retourcode S300).
+
+The list ships as ``cbs_gemeenten.csv`` beside this module, with the columns
+``code,naam,geldig_van,geldig_tot``: ``code`` is the 4-digit CBS code with its
+leading zeros, the dates are ISO dates and an empty date is open. Both ends
+are inclusive: ``geldig_tot`` is the last day a code is valid, so a code that
+disappears in a herindeling on 1 January has ``geldig_tot`` 31 December.
+A code may have more than one row (more than one period).
+
+Source of the shipped rows: the CBS "Gemeentelijke indeling op 1 januari 2026"
+(342 gemeenten) as republished in the public iJw 3.2 material
+(``i-Sociaal-Lab/jaapjunior``, ``packages/api/jw/bronnen/codelijsten/CBS_Gemeentecodes.md``;
+the 1 January 2025 list there has the same 342 codes). That material gives no
+start dates and no codes of earlier, merged gemeenten, so every shipped row is
+open at both ends. An operator who needs older codes after a herindeling
+(TR378 allows them for toewijzingen that started before the merger) adds
+rows with a ``geldig_tot`` and points :meth:`GemeenteList.from_csv` at that file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+RESOURCE = "cbs_gemeenten.csv"
+COLUMNS = ("code", "naam", "geldig_van", "geldig_tot")
+
+
+@dataclass(frozen=True, slots=True)
+class Gemeente:
+    """One row of the list: a code, its name and the period it is valid (inclusive)."""
+
+    code: str
+    naam: str
+    geldig_van: date | None = None
+    geldig_tot: date | None = None
+
+    def valid_on(self, on: date) -> bool:
+        """Is this row valid on ``on``?"""
+        return (self.geldig_van is None or self.geldig_van <= on) and (
+            self.geldig_tot is None or on <= self.geldig_tot
+        )
+
+
+def _date(text: str, where: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {text!r} is not an ISO date") from exc
+
+
+class GemeenteList:
+    """The CBS gemeentecodes, looked up by code and date."""
+
+    def __init__(self, rows: Iterable[Gemeente]) -> None:
+        self._by_code: dict[str, tuple[Gemeente, ...]] = {}
+        for row in rows:
+            if len(row.code) != 4 or not row.code.isdigit():
+                raise ValueError(f"gemeentecode {row.code!r} is not four digits")
+            self._by_code[row.code] = (*self._by_code.get(row.code, ()), row)
+
+    @classmethod
+    @cache
+    def load(cls) -> GemeenteList:
+        """The list that ships with ijw (read once, then cached)."""
+        text = resources.files("ijw.codelists").joinpath(RESOURCE).read_text(encoding="utf-8")
+        return cls.parse(text, RESOURCE)
+
+    @classmethod
+    def from_csv(cls, path: Path) -> GemeenteList:
+        """A list from an operator's CSV file with the same columns."""
+        return cls.parse(path.read_text(encoding="utf-8"), str(path))
+
+    @classmethod
+    def parse(cls, text: str, name: str = "<csv>") -> GemeenteList:
+        """A list from CSV text with the header ``code,naam,geldig_van,geldig_tot``."""
+        reader = csv.DictReader(io.StringIO(text))
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise ValueError(f"{name}: the header must be {','.join(COLUMNS)}")
+        rows = []
+        for record in reader:
+            where = f"{name} line {reader.line_num}"
+            rows.append(Gemeente(
+                code=(record["code"] or "").strip(),
+                naam=(record["naam"] or "").strip(),
+                geldig_van=_date(record["geldig_van"] or "", where),
+                geldig_tot=_date(record["geldig_tot"] or "", where),
+            ))
+        return cls(rows)
+
+    def is_valid(self, code: str, on: date | None = None) -> bool:
+        """Is ``code`` on the list and valid on ``on``? ``None``: valid at any time."""
+        rows = self._by_code.get(code, ())
+        if on is None:
+            return bool(rows)
+        return any(row.valid_on(on) for row in rows)
+
+    def name(self, code: str) -> str | None:
+        """The (latest) name of ``code``, or ``None`` when it is not on the list."""
+        rows = self._by_code.get(code, ())
+        return rows[-1].naam if rows else None
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+
+__all__ = ["Gemeente", "GemeenteList"]

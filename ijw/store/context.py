@@ -1,0 +1,243 @@
+"""What the level-3 and level-4 rules ask, answered from the store and the CBS list.
+
+:class:`StoreContext` implements :class:`ijw.rules.context.RuleContext` and
+:class:`ijw.rules.store.StoreQuestions` over an open SQLAlchemy
+:class:`~sqlalchemy.Connection`. Each question is one Core query that an index
+of :mod:`ijw.store.schema` serves, and it runs in the caller's transaction, so
+the messages stored earlier in the same import batch count.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from ijw.codelists.cbs import GemeenteList
+from ijw.rules.context import AllocationView
+from ijw.rules.store import StopView
+from ijw.store.schema import (
+    Allocation,
+    AllocationVersion,
+    Answer,
+    CareLine,
+    ChangeRequest,
+    Client,
+    RequestedProduct,
+    table_of,
+)
+from ijw.store.schema import Message as MessageRow
+
+MESSAGE = table_of(MessageRow)
+CLIENT = table_of(Client)
+REQUESTED = table_of(RequestedProduct)
+CHANGE = table_of(ChangeRequest)
+ALLOCATION = table_of(Allocation)
+VERSION = table_of(AllocationVersion)
+ANSWER = table_of(Answer)
+CARE = table_of(CareLine)
+
+#: VerzoekAntwoord 1: verzoek afgewezen (closes the verzoek, TR374).
+AFGEWEZEN = "1"
+
+
+def _accepted(table: Table) -> ColumnElement[Any]:
+    """The accepted rows of ``table``, written as the partial indexes' predicate.
+
+    SQLAlchemy writes a Boolean test as ``accepted = 1`` on SQLite, which the
+    planner does not match with the index predicate ``accepted``; the bare
+    column does match, on SQLite and PostgreSQL alike.
+    """
+    return literal_column(f"{table.name}.accepted")
+
+
+def _present(kind: str) -> ColumnElement[bool]:
+    """A care line of ``kind`` that is present (status 1) and not deleted."""
+    return and_(CARE.c.kind == kind, CARE.c.status == "1", CARE.c.deleted_by_id.is_(None))
+
+
+def _client_id() -> ColumnElement[int]:
+    """The id of the client with BSN ``:bsn`` (a scalar subquery on the unique bsn)."""
+    return select(CLIENT.c.id).where(CLIENT.c.bsn == bindparam("bsn")).scalar_subquery()
+
+
+def _unanswered(table: Table) -> ColumnElement[bool]:
+    """An accepted verzoek in ``table`` of ``:aanbieder`` for ``:bsn`` not yet answered."""
+    honoured = exists().where(
+        ALLOCATION.c.aanbieder == table.c.aanbieder,
+        ALLOCATION.c.client_id == table.c.client_id,
+        VERSION.c.allocation_id == ALLOCATION.c.id,
+        VERSION.c.referentie_aanbieder == table.c.referentie_aanbieder,
+    )
+    rejected = exists().where(
+        ANSWER.c.aanbieder == table.c.aanbieder,
+        ANSWER.c.referentie_aanbieder == table.c.referentie_aanbieder,
+        ANSWER.c.verzoek_antwoord == AFGEWEZEN,
+    )
+    return exists().where(
+        table.c.aanbieder == bindparam("aanbieder"), table.c.client_id == _client_id(),
+        _accepted(table), ~honoured, ~rejected,
+    )
+
+
+# Every question is one statement, built once and run with parameters: building a
+# statement costs several times more than running it on an indexed key.
+_MESSAGE_SEEN = select(exists().where(
+    MESSAGE.c.sender == bindparam("sender"),
+    MESSAGE.c.message_type == bindparam("message_type"),
+    MESSAGE.c.identificatie == bindparam("identificatie"),
+    MESSAGE.c.duplicate_of_id.is_(None),
+))
+_REFERENCE_USED = select(or_(*(
+    exists().where(t.c.aanbieder == bindparam("aanbieder"),
+                   t.c.referentie_aanbieder == bindparam("referentie"), _accepted(t))
+    for t in (REQUESTED, CHANGE)
+)))
+_OPEN_VERZOEK = select(or_(_unanswered(REQUESTED), _unanswered(CHANGE)))
+_ALLOCATION = (
+    select(ALLOCATION.c.gemeente, ALLOCATION.c.toewijzing_nummer, CLIENT.c.bsn,
+           ALLOCATION.c.aanbieder, ALLOCATION.c.referentie_aanbieder,
+           ALLOCATION.c.product_categorie, ALLOCATION.c.product_code,
+           ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
+           ALLOCATION.c.ingangsdatum, ALLOCATION.c.einddatum, ALLOCATION.c.reden_wijziging)
+    .join_from(ALLOCATION, CLIENT, CLIENT.c.id == ALLOCATION.c.client_id)
+    .where(ALLOCATION.c.gemeente == bindparam("gemeente"),
+           ALLOCATION.c.toewijzing_nummer == bindparam("nummer"))
+)
+_ACTIVE_LINE = select(exists().where(
+    CARE.c.kind == bindparam("kind"), CARE.c.status == "1", CARE.c.deleted_by_id.is_(None),
+    CARE.c.line_key == bindparam("line_key"),
+))
+_STOP = CARE.alias("stop")
+_ACTUAL_STARTS = select(CARE.c.start_key).where(
+    CARE.c.gemeente == bindparam("gemeente"), CARE.c.toewijzing_nummer == bindparam("nummer"),
+    CARE.c.aanbieder == bindparam("aanbieder"), _present("start"),
+    ~exists().where(
+        _STOP.c.kind == "stop", _STOP.c.start_key == CARE.c.start_key,
+        _STOP.c.status == "1", _STOP.c.deleted_by_id.is_(None),
+    ),
+)
+_STOPS_OF = (
+    select(CARE.c.line_key, CARE.c.einddatum, CARE.c.reden_beeindiging)
+    .where(_present("stop"), CARE.c.start_key == bindparam("start"))
+    .order_by(CARE.c.id)
+)
+_VERZOEK_KNOWN = select(or_(*(
+    exists().where(
+        t.c.aanbieder == bindparam("aanbieder"), t.c.client_id == _client_id(),
+        t.c.referentie_aanbieder == bindparam("referentie"),
+        t.c.gemeente == bindparam("gemeente"), _accepted(t),
+    )
+    for t in (REQUESTED, CHANGE)
+)))
+# The gemeente is filtered in Python, not in SQL: with it there the planner may
+# pick the (gemeente, ToewijzingNummer) index and read every allocation.
+_HONOURED_NUMBERS = (
+    select(ALLOCATION.c.gemeente, ALLOCATION.c.toewijzing_nummer).distinct()
+    .join_from(ALLOCATION, VERSION, VERSION.c.allocation_id == ALLOCATION.c.id)
+    .where(
+        ALLOCATION.c.aanbieder == bindparam("aanbieder"),
+        ALLOCATION.c.client_id == _client_id(),
+        VERSION.c.referentie_aanbieder == bindparam("referentie"),
+    )
+)
+
+
+class StoreContext:
+    """The rules' questions answered with Core queries over ``connection``."""
+
+    def __init__(self, connection: Connection, today: date,
+                 gemeenten: GemeenteList | None = None) -> None:
+        self.connection = connection
+        #: The receiver's system date (Europe/Amsterdam), for TR135.
+        self.today = today
+        self.gemeenten = gemeenten if gemeenten is not None else GemeenteList.load()
+
+    def _exists(self, statement: Select[Any], **params: Any) -> bool:
+        return bool(self.connection.execute(statement, params).scalar())
+
+    # -- RuleContext --------------------------------------------------------------------------
+
+    def message_seen(self, sender: str, message_type: str, identificatie: str) -> bool:
+        """TR056: was a message of this type with this Identificatie stored from ``sender``?"""
+        return self._exists(_MESSAGE_SEEN, sender=sender, message_type=message_type,
+                            identificatie=identificatie)
+
+    def reference_used(self, aanbieder: str, referentie: str) -> bool:
+        """TR347: did an accepted 315 product or 317 of ``aanbieder`` carry ``referentie``?"""
+        return self._exists(_REFERENCE_USED, aanbieder=aanbieder, referentie=referentie)
+
+    def open_verzoek(self, aanbieder: str, bsn: str) -> bool:
+        """TR374: is an accepted verzoek of ``aanbieder`` for ``bsn`` still unanswered?
+
+        A verzoek (a 315 product or a 317) is answered once a 301 carried its
+        ReferentieAanbieder (any version of an allocation of that aanbieder and
+        client) or a 319 rejected it (VerzoekAntwoord 1). A 319 "in
+        onderzoek" (2) leaves it open.
+        """
+        return self._exists(_OPEN_VERZOEK, aanbieder=aanbieder, bsn=bsn)
+
+    def allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
+        """The current state of toewijzing ``toewijzing_nummer`` of ``gemeente``, if known."""
+        row = self.connection.execute(
+            _ALLOCATION, {"gemeente": gemeente, "nummer": int(toewijzing_nummer)}).first()
+        if row is None:
+            return None
+        return AllocationView(
+            gemeente=row.gemeente, toewijzing_nummer=int(row.toewijzing_nummer), bsn=row.bsn,
+            aanbieder=row.aanbieder, referentie_aanbieder=row.referentie_aanbieder,
+            product_categorie=row.product_categorie, product_code=row.product_code,
+            toewijzingsdatum=row.toewijzingsdatum, toewijzingstijd=row.toewijzingstijd,
+            ingangsdatum=row.ingangsdatum, einddatum=row.einddatum,
+            reden_wijziging=row.reden_wijziging,
+        )
+
+    def active_line(self, kind: str, line_key: str) -> bool:
+        """TR074/TR063/TR382: is a ``kind`` line with this key present and not deleted?"""
+        return self._exists(_ACTIVE_LINE, kind=kind, line_key=line_key)
+
+    def gemeente_known(self, code: str, on: date | None) -> bool:
+        """TR378: is ``code`` on the CBS list and valid on ``on`` (``None``: today)?"""
+        return self.gemeenten.is_valid(code, on if on is not None else self.today)
+
+    # -- StoreQuestions -----------------------------------------------------------------------
+
+    def actual_starts(self, gemeente: str, aanbieder: str, toewijzing_nummer: int
+                      ) -> frozenset[str]:
+        """TR326: keys of the present starts on this toewijzing, not deleted, not stopped."""
+        rows = self.connection.execute(_ACTUAL_STARTS, {
+            "gemeente": gemeente, "nummer": int(toewijzing_nummer), "aanbieder": aanbieder,
+        }).scalars()
+        return frozenset(rows)
+
+    def stops_of(self, start: str) -> tuple[StopView, ...]:
+        """TR071, TR413-TR415: the present, not deleted stops of the start with key ``start``."""
+        rows = self.connection.execute(_STOPS_OF, {"start": start})
+        return tuple(StopView(r.line_key, r.einddatum, r.reden_beeindiging) for r in rows)
+
+    def verzoek_known(self, gemeente: str, aanbieder: str, bsn: str, referentie: str) -> bool:
+        """TR379: did an accepted 315 product or 317 of ``aanbieder`` for ``bsn`` carry it?"""
+        return self._exists(_VERZOEK_KNOWN, gemeente=gemeente, aanbieder=aanbieder, bsn=bsn,
+                            referentie=referentie)
+
+    def honoured_numbers(self, gemeente: str, aanbieder: str, bsn: str, referentie: str
+                         ) -> frozenset[int]:
+        """TR379: the ToewijzingNummers whose versions carried ``referentie`` in a stored 301."""
+        rows = self.connection.execute(
+            _HONOURED_NUMBERS, {"aanbieder": aanbieder, "bsn": bsn, "referentie": referentie})
+        return frozenset(int(r.toewijzing_nummer) for r in rows if r.gemeente == gemeente)
+
+
+__all__ = ["StoreContext"]
