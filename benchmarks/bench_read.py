@@ -71,7 +71,8 @@ def generate(folder: Path, count: int) -> list[Path]:
         for name, message in traject(i):
             put(name, write(message, stamp=False, validate=False))
         if i % 4 == 0:
-            answer = jw319(AANBIEDERS[i % 3], f"A{i:010d}", date(2024, 1, 1 + i % 28), f"REF{i:08d}")
+            day = date(2024, 1, 1 + i % 28)
+            answer = jw319(AANBIEDERS[i % 3], f"A{i:010d}", day, f"REF{i:08d}")
             put(f"jw319-{i}.xml", write(answer, stamp=False, validate=False))
         i += 1
     return paths

@@ -132,10 +132,27 @@ def import_paths(
     schemas: SchemaSet | None = None,
     max_bytes: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
-    """Import message files and folders into the store; retours go to ``outbox``."""
+    """Import message files and folders into the store; retours go to ``outbox``.
+
+    ``workers`` above 1 runs that many processes (PostgreSQL only).
+    """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
+    if workers < 1:
+        raise ConfigurationError("--workers must be at least 1")
+    if workers > 1:
+        url = (store.url.render_as_string(hide_password=False) if store is not None
+               else db.resolve_url(database_url))
+        options = ImportOptions(
+            gemeente=gemeente, outbox=Path(outbox), today=today or today_in_amsterdam(),
+            schemas=schemas or schema_set(), move_to=Path(move_to) if move_to else None,
+            max_bytes=max_bytes,
+        )
+        from ijw.workers import parallel_import
+
+        return parallel_import(url, [Path(p) for p in paths], options, workers, on_file)
     engine = store or open_store(database_url)
     options = ImportOptions(
         gemeente=gemeente,
@@ -145,7 +162,11 @@ def import_paths(
         move_to=Path(move_to) if move_to else None,
         max_bytes=max_bytes,
     )
-    return import_files(engine, [Path(p) for p in paths], options, on_file)
+    try:
+        return import_files(engine, [Path(p) for p in paths], options, on_file)
+    finally:
+        if store is None:
+            engine.dispose()
 
 
 def rules() -> list[Rule]:

@@ -146,6 +146,10 @@ def import_(
         str | None, typer.Option("--today", envvar="IJW_TODAY",
                                  help="The system date to judge by (YYYY-MM-DD).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1,
+                          help="Worker processes (above 1 needs PostgreSQL).")
+    ] = 1,
 ) -> None:
     """Import messages into the store, check them and write the retours.
 
@@ -166,7 +170,7 @@ def import_(
         summary = api.import_paths(
             paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
             today=day, schemas=api.schema_set(schemas) if schemas else None,
-            on_file=lambda _: progress.advance(task),
+            on_file=lambda _: progress.advance(task), workers=workers,
         )
     if output is OutputFormat.json:
         typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))

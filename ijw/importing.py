@@ -38,7 +38,7 @@ from ijw.rules import Hit, Rule, rules_for, to_finding
 from ijw.schemas import SchemaSet
 from ijw.store import persist
 from ijw.store.context import StoreContext
-from ijw.store.locking import import_lock
+from ijw.store.locking import group_lock, import_lock
 from ijw.store.schema import ImportRun, table_of
 from ijw.store.schema import Message as MessageRow
 from ijw.writing import write, write_new_file
@@ -226,24 +226,42 @@ class Importer:
         """Import every file under ``paths``; returns the summary."""
         options = self.options
         options.outbox.mkdir(parents=True, exist_ok=True)
-        skip = [options.outbox] + ([options.move_to] if options.move_to else [])
+        if self.engine.dialect.name == "postgresql":
+            self.summary.retours_written += self.flush_outbox()
+            queue = plan(paths, self.skip_dirs(), options.max_bytes)
+            run_id = self.start_run()
+            for group, items in groups(queue):
+                with group_lock(self.engine, group):
+                    self.process(items, run_id)
+            self.finish_run(run_id)
+            return self.summary
         with import_lock(self.engine):
             self.summary.retours_written += self.flush_outbox()
-            queue = plan(paths, skip, options.max_bytes)
-            run_id = self._start_run()
-            for start in range(0, len(queue), options.batch_size):
-                self._batch(queue[start:start + options.batch_size], run_id)
-            self._finish_run(run_id)
+            queue = plan(paths, self.skip_dirs(), options.max_bytes)
+            run_id = self.start_run()
+            self.process(queue, run_id)
+            self.finish_run(run_id)
         return self.summary
 
-    def _start_run(self) -> int:
+    def skip_dirs(self) -> list[Path]:
+        """Folders under the input that hold our own output, never input."""
+        options = self.options
+        return [options.outbox] + ([options.move_to] if options.move_to else [])
+
+    def process(self, queue: list[_Queued], run_id: int) -> None:
+        """Process planned files in order, in batches of ``options.batch_size``."""
+        size = self.options.batch_size
+        for start in range(0, len(queue), size):
+            self._batch(queue[start:start + size], run_id)
+
+    def start_run(self) -> int:
         with self.engine.begin() as conn:
             return persist.new_id(conn.execute(insert(RUN).values(
                 started_at=persist.now(), host=socket.gethostname(), pid=os.getpid(),
                 status="running",
             )))
 
-    def _finish_run(self, run_id: int) -> None:
+    def finish_run(self, run_id: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(RUN).where(RUN.c.id == run_id).values(
                 finished_at=persist.now(), status="finished",
@@ -257,7 +275,8 @@ class Importer:
         except IntegrityError:
             log.warning("the store refused a row; redoing the batch message by message")
             outcomes = self._process(items, run_id, isolate=True)
-        self.summary.retours_written += self.flush_outbox()
+        self.summary.retours_written += self.flush_outbox(
+            [o.sha256 for _, o in outcomes if o.retour_file])
         for queued, outcome in outcomes:
             self._after_commit(queued.path, outcome)
 
@@ -419,16 +438,31 @@ class Importer:
 
     # -- after the commit ----------------------------------------------------------------
 
-    def flush_outbox(self) -> int:
-        """Write every stored retour that is not yet in the outbox; returns how many."""
+    def flush_outbox(self, heen_sha256: list[str] | None = None) -> int:
+        """Write stored retours that are not yet in the outbox; returns how many.
+
+        With ``heen_sha256``: only the retours of those heenberichten (the batch
+        just committed); without: every pending one (recovery after a crash).
+        On PostgreSQL the rows are claimed (``FOR UPDATE SKIP LOCKED``) so two
+        processes never write the same file at once.
+        """
         outbox = self.options.outbox
         written = 0
         with self.engine.begin() as conn:
-            pending = conn.execute(
+            query = (
                 select(MESSAGE.c.id, MESSAGE.c.outbox_file, MESSAGE.c.raw_xml)
                 .where(MESSAGE.c.outbox_file.is_not(None), MESSAGE.c.outbox_written.is_(False))
                 .order_by(MESSAGE.c.id)
-            ).all()
+            )
+            if heen_sha256 is not None:
+                if not heen_sha256:
+                    return 0
+                heen = MESSAGE.alias("heen")
+                query = query.where(MESSAGE.c.answers_id.in_(
+                    select(heen.c.id).where(heen.c.sha256.in_(heen_sha256))))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            pending = conn.execute(query).all()
             for row in pending:
                 if write_new_file(outbox / row.outbox_file, bytes(row.raw_xml), durable=False):
                     written += 1
@@ -467,6 +501,14 @@ class Importer:
             (target.parent / f"{target.name}.reason.txt").write_text(
                 (outcome.reason or outcome.outcome) + "\n", encoding="utf-8")
         shutil.move(str(path), str(target))
+
+
+def groups(queue: list[_Queued]) -> list[tuple[str, list[_Queued]]]:
+    """The queue split by dependency group (aanbieder), each in queue order, largest first."""
+    by_group: dict[str, list[_Queued]] = {}
+    for item in queue:
+        by_group.setdefault(item.aanbieder, []).append(item)
+    return sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,

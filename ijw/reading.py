@@ -109,16 +109,16 @@ def load_bytes(source: Source, name: str | None, max_bytes: int) -> tuple[str, b
                 Level.INPUT, f"file is {len(source)} bytes, over the limit of {max_bytes}", label
             )
         return label, source
-    path = Path(source)
+    path = source if isinstance(source, Path) else Path(source)
     label = name or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return label, _finding(
-                Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
-            )
         with path.open("rb") as handle:
-            # Ask for what stat() saw (plus one byte): read(max_bytes + 1) would allocate
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return label, _finding(
+                    Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
+                )
+            # Ask for what fstat() saw (plus one byte): read(max_bytes + 1) would allocate
             # a buffer of the whole limit for every file.
             data = handle.read(size + 1)
             if len(data) > size:  # the file grew after stat(): read on up to the limit
@@ -257,8 +257,8 @@ def read(
                      label),
         ), data=data)
     validator = schema_set.validator(cls.namespace)
-    prefixes = {v: k for k, v in root.nsmap.items() if k}
     if not validator.validate(root):
+        prefixes = {v: k for k, v in root.nsmap.items() if k}
         findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
         return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -178,3 +178,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     template: str = request.getfixturevalue("_postgres_template")
     with server.database(template=template) as url:
         yield url
+
+
+@pytest.fixture
+def migrated_postgres_factory(
+    postgres_server: PostgresServer, _postgres_template: str
+) -> Iterator[Callable[[], str]]:
+    """Make as many migrated, empty PostgreSQL stores as a test needs; all dropped after."""
+    names: list[str] = []
+
+    def make() -> str:
+        names.append(postgres_server.create(template=_postgres_template))
+        return postgres_server.url_of(names[-1])
+
+    yield make
+    for name in names:
+        postgres_server.drop(name)

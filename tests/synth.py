@@ -169,28 +169,35 @@ def jw319(aanbieder: str, ident: str, day: date, ref: str, antwoord: str = "1",
     })
 
 
-def traject(i: int, base: date = date(2023, 3, 1)) -> Iterator[tuple[str, Message]]:
+def aanbieder(n: int) -> str:
+    """The ``n``-th fictitious provider (AGB 9999xxxx); the first three are :data:`AANBIEDERS`."""
+    return f"9999{n + 1:04d}"
+
+
+def traject(i: int, base: date = date(2023, 3, 1), providers: int = len(AANBIEDERS)
+            ) -> Iterator[tuple[str, Message]]:
     """The four messages of one client's trajectory: 315, 301, 305, 307."""
-    aanbieder = AANBIEDERS[i % len(AANBIEDERS)]
+    agb = aanbieder(i % providers)
     day = base + timedelta(days=i % 200)
     ref = f"REF{i:08d}"
     start = day + timedelta(days=7)
-    yield f"jw315-{i}.xml", jw315(i, aanbieder, f"V{i:010d}", day, [ref], start)
-    yield f"jw301-{i}.xml", jw301(i, aanbieder, f"T{i:010d}", day + timedelta(days=2),
+    yield f"jw315-{i}.xml", jw315(i, agb, f"V{i:010d}", day, [ref], start)
+    yield f"jw301-{i}.xml", jw301(i, agb, f"T{i:010d}", day + timedelta(days=2),
                                   [Toewijzing(100_000 + i, start, start + timedelta(days=180),
                                               ref, decided=day + timedelta(days=2))])
-    yield f"jw305-{i}.xml", jw305(i, aanbieder, f"S{i:010d}", start + timedelta(days=1),
+    yield f"jw305-{i}.xml", jw305(i, agb, f"S{i:010d}", start + timedelta(days=1),
                                   100_000 + i, start)
-    yield f"jw307-{i}.xml", jw307(i, aanbieder, f"E{i:010d}", start + timedelta(days=100),
+    yield f"jw307-{i}.xml", jw307(i, agb, f"E{i:010d}", start + timedelta(days=100),
                                   100_000 + i, start, start + timedelta(days=90))
 
 
-def write_corpus(folder: Path, clients: int, offset: int = 0) -> list[Path]:
+def write_corpus(folder: Path, clients: int, offset: int = 0,
+                 providers: int = len(AANBIEDERS)) -> list[Path]:
     """Write ``4 * clients`` message files (full trajectories) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(offset, offset + clients):
-        for name, message in traject(i):
+        for name, message in traject(i, providers=providers):
             path = folder / name
             path.write_bytes(write(message, stamp=False, validate=False))
             paths.append(path)

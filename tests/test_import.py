@@ -64,12 +64,12 @@ def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
     assert _retour_codes(outbox / by_heen["jw315-duplicate-id.xml"].retour_file) == ["9056"]
     assert _retour_codes(outbox / by_heen["jw315-0.xml"].retour_file) == []
 
-    dump = canonical_dump(create_engine(db_url))
+    dump = canonical_dump(db_url)
     second = _import(DEMO, db_url, outbox)
     assert not second.changed
     assert {f.outcome for f in second.files} == {"skipped"}
     assert sorted(outbox.iterdir()) == retours
-    assert canonical_dump(create_engine(db_url)) == dump
+    assert canonical_dump(db_url) == dump
 
 
 def test_shuffled_file_names_give_the_same_store(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_shuffled_file_names_give_the_same_store(tmp_path: Path) -> None:
     for folder, tag in ((DEMO, "a"), (inbox, "b")):
         url = f"sqlite:///{tmp_path / tag}.db"
         _import(folder, url, tmp_path / f"out-{tag}")
-        dumps.append([line for line in canonical_dump(create_engine(url))
+        dumps.append([line for line in canonical_dump(url)
                       if True])
     strip = [[_without_file_name(line) for line in d] for d in dumps]
     assert strip[0] == strip[1]
@@ -108,8 +108,10 @@ def test_other_gemeente_is_reported_and_not_stored(tmp_path: Path) -> None:
     summary = _import(inbox, url, tmp_path / "out")
     assert [f.outcome for f in summary.files] == ["other_gemeente"]
     assert not summary.ok
-    with create_engine(url).connect() as conn:
+    engine = create_engine(url)
+    with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(MESSAGE)).scalar() == 0
+    engine.dispose()
 
 
 def test_move_to_sorts_files_and_explains_quarantine(tmp_path: Path) -> None:
@@ -216,6 +218,7 @@ def test_two_concurrent_imports_store_everything_once(db_url: str, tmp_path: Pat
                                   .where(MESSAGE.c.outcome == "registered")).scalar()
         retours = conn.execute(select(func.count()).select_from(MESSAGE)
                                .where(MESSAGE.c.outcome == "sent")).scalar()
+    engine.dispose()
     assert received == 750 and registered == 250 and retours == 750
     assert len(list(outbox.iterdir())) == 750
     imported = sum(
@@ -230,7 +233,7 @@ def test_sigkill_then_rerun_equals_a_clean_run(db_url: str, tmp_path: Path) -> N
     inbox = _corpus(tmp_path)
     clean_url = f"sqlite:///{tmp_path}/clean.db"
     _import(inbox, clean_url, tmp_path / "clean-out")
-    expected = canonical_dump(create_engine(clean_url))
+    expected = canonical_dump(clean_url)
     expected_out = {p.name: p.read_bytes() for p in (tmp_path / "clean-out").iterdir()}
 
     outbox = tmp_path / "outbox"
@@ -239,10 +242,10 @@ def test_sigkill_then_rerun_equals_a_clean_run(db_url: str, tmp_path: Path) -> N
         run = _cli_import(inbox, db_url, outbox, tmp_path)
         time.sleep(rng.uniform(0.5, 2.5))
         run.send_signal(signal.SIGKILL)
-        run.wait()
+        run.communicate()  # reaps the process and closes its pipes
     final = _cli_import(inbox, db_url, outbox, tmp_path)
     _out, err = final.communicate(timeout=600)
     assert final.returncode == 0, err
-    assert canonical_dump(create_engine(db_url)) == expected
+    assert canonical_dump(db_url) == expected
     assert {p.name: p.read_bytes() for p in outbox.iterdir() if not p.name.startswith(".")
             } == expected_out

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from ijw.store.db import make_engine
 from ijw.store.schema import Base, table_of
 from ijw.store.schema import Message as MessageRow
 
@@ -21,13 +22,18 @@ VOLATILE = frozenset({"id", "received_at", "imported_at", "run_id", "started_at"
 SKIPPED_TABLES = frozenset({"import_run", "alembic_version"})
 
 
-def canonical_dump(engine: Engine) -> list[str]:
-    """Sorted JSON lines, one per row, of every content table."""
+def canonical_dump(store: Engine | str) -> list[str]:
+    """Sorted JSON lines, one per row, of every content table (``store``: engine or URL)."""
     tables = [t for t in Base.metadata.sorted_tables if t.name not in SKIPPED_TABLES]
     rows: dict[str, list[dict[str, Any]]] = {}
-    with engine.connect() as conn:
-        for table in tables:
-            rows[table.name] = [dict(r._mapping) for r in conn.execute(select(table))]
+    engine = store if isinstance(store, Engine) else make_engine(store)
+    try:
+        with engine.connect() as conn:
+            for table in tables:
+                rows[table.name] = [dict(r._mapping) for r in conn.execute(select(table))]
+    finally:
+        if engine is not store:
+            engine.dispose()
     natural: dict[str, dict[Any, Any]] = {
         "message": {r["id"]: r["sha256"] for r in rows.get("message", [])},
         "client": {r["id"]: r["bsn"] for r in rows.get("client", [])},

@@ -1,13 +1,18 @@
-"""One import at a time per store: a file lock for SQLite, an advisory lock for PostgreSQL.
+"""Who may import what, when.
 
-Two ``ijw import`` runs against the same database serialise on this lock; the
-second then finds every file the first committed (by sha256) and skips it, so
-no file is processed twice and none is lost.
+SQLite: one import at a time per store, a file lock beside the database file.
+PostgreSQL: one lock per *dependency group* (the aanbieder a message concerns),
+an advisory lock held on its own connection while the group's files are
+processed. Runs, workers and hosts then work on different groups at the same
+time; a second holder of a group waits, then finds every file the first
+committed (by sha256) and skips it, so no file is processed twice and none is
+lost, and the messages of one group keep their order.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +21,25 @@ from sqlalchemy import Engine, text
 
 #: Key of the PostgreSQL advisory lock held by an import run ('ijw-import').
 ADVISORY_KEY = 0x696A_7769_6D70
+
+
+def group_key(group: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a dependency group."""
+    digest = hashlib.sha256(f"ijw-import-group:{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextmanager
+def group_lock(engine: Engine, group: str) -> Iterator[None]:
+    """Hold the PostgreSQL advisory lock of ``group`` (blocking) for the block."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": group_key(group)})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": group_key(group)})
+            conn.commit()
 
 
 @contextmanager

@@ -354,3 +354,125 @@ def table_of(model: type[Base]) -> Table:
     if not isinstance(table, Table):
         raise TypeError(f"{model.__name__} is not mapped to a table")
     return table
+
+
+# --------------------------------------------------------------------------- policy (continuity)
+#
+# Tables of the rules layer (ijw.policy): the referral register and the
+# decisions of a continuity pack. Added by migration 0002.
+
+
+class Referral(Base):
+    """An entry of the referral register: when a client was referred to a provider.
+
+    Imported with ``ijw referrals import FILE.csv``; one row per (BSN, AGB),
+    a later import overwrites it. Authoritative over referral dates implied
+    by the messages.
+    """
+
+    __tablename__ = "referral"
+    __table_args__ = (UniqueConstraint("bsn", "agb"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9))
+    agb: Mapped[str] = mapped_column(String(8))
+    verwijsdatum: Mapped[date] = mapped_column(Date)
+    #: COD327 Verwijzer type, when the register says.
+    verwijzer_type: Mapped[str | None] = mapped_column(String(2))
+    #: File name (without folders) and line the row came from.
+    source: Mapped[str | None] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContinuityDecision(Base):
+    """The current decision of a continuity pack about one allocated product.
+
+    One row per (pack, gemeente, ToewijzingNummer). A re-evaluation that finds
+    the same outcome leaves the row alone; a different outcome (new messages,
+    a changed pack) moves the old row to :class:`ContinuityDecisionHistory`.
+    ``reasons`` are reason codes joined by ``;``, the primary first.
+    """
+
+    __tablename__ = "continuity_decision"
+    __table_args__ = (UniqueConstraint("pack_id", "gemeente", "toewijzing_nummer"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    toewijzing_nummer: Mapped[int] = mapped_column(BigInteger)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    product_categorie: Mapped[str | None] = mapped_column(String(2))
+    product_code: Mapped[str | None] = mapped_column(String(5))
+    #: eligible, not_eligible, needs_review
+    status: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[str] = mapped_column(String(200))
+    #: new_contract or the pack's legacy regime (spic_2024); empty unless eligible.
+    regime: Mapped[str | None] = mapped_column(String(32))
+    #: Continues past the continuity year under the legacy regime (transfer_2025).
+    transfer_next_year: Mapped[bool] = mapped_column(Boolean)
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    #: register, implied_by_request_date, implied_by_requested_start, unknown
+    referral_evidence: Mapped[str] = mapped_column(String(32))
+    request_date: Mapped[date | None] = mapped_column(Date)
+    #: JSON: the message identificaties and register row the decision used.
+    evidence: Mapped[str] = mapped_column(Text)
+    pack_hash: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContinuityDecisionHistory(Base):
+    """An earlier decision, kept when a re-evaluation changed or withdrew it."""
+
+    __tablename__ = "continuity_decision_history"
+    __table_args__ = (
+        Index("ix_continuity_decision_history_key", "pack_id", "gemeente", "toewijzing_nummer"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    toewijzing_nummer: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[str] = mapped_column(String(200))
+    regime: Mapped[str | None] = mapped_column(String(32))
+    transfer_next_year: Mapped[bool] = mapped_column(Boolean)
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    referral_evidence: Mapped[str] = mapped_column(String(32))
+    request_date: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text)
+    pack_hash: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    superseded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContinuityAllocation(Base):
+    """An eligible product continued in the continuity year, with its regime.
+
+    Period: from the later of Ingangsdatum and the first day of the year; to
+    the last day of the year (legacy regime, or earlier when the toewijzing
+    ends earlier) or the original Einddatum (new contract).
+    """
+
+    __tablename__ = "continuity_allocation"
+    __table_args__ = (
+        UniqueConstraint("pack_id", "gemeente", "toewijzing_nummer"),
+        UniqueConstraint("decision_id"),
+        Index("ix_continuity_allocation_party", "aanbieder", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("continuity_decision.id"))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    toewijzing_nummer: Mapped[int] = mapped_column(BigInteger)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    product_categorie: Mapped[str | None] = mapped_column(String(2))
+    product_code: Mapped[str | None] = mapped_column(String(5))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    regime: Mapped[str] = mapped_column(String(32))
+    transfer_next_year: Mapped[bool] = mapped_column(Boolean)

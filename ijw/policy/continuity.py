@@ -1,0 +1,366 @@
+"""Zorgcontinuïteit: the eligibility checks of a continuity pack, per allocated product.
+
+The unit is one ToegewezenProduct in its current state (the version with the
+latest Toewijzingsdatum and Toewijzingstijd, IV013). The checks run in the
+order below; every failing check adds its reason code, the first one is the
+primary reason:
+
+1. ``NO_REQUEST``: no JW315 AangevraagdProduct of the same provider, client and
+   ReferentieAanbieder (the reference the allocation carried when it honoured
+   the request).
+2. ``REQUEST_REJECTED``: that 315 failed the formal check.
+3. ``REQUEST_TOO_LATE``: the 315 is dated after the pack's request deadline.
+4. ``REFERRAL_TOO_LATE`` / ``REFERRAL_DATE_UNKNOWN``: the referral date, from
+   the referral register (authoritative), else implied on or before the cutoff
+   by the 315's Dagtekening or requested ToewijzingIngangsdatum, else unknown.
+5. ``ALLOCATION_ENDED``: deleted (RedenWijziging 13), ended before the
+   continuity year, or care ended by a definitive JW307 stop before it.
+
+Status: ``eligible`` when nothing fails, ``needs_review`` when only the
+referral date is unknown, ``not_eligible`` otherwise. An eligible product
+gets the regime ``new_contract`` (the provider is re-contracted) or the
+pack's legacy regime (``spic_2024``), and the transfer flag when it runs on
+under the legacy regime past the continuity year.
+
+Each check is a small pure function over :class:`Facts` and the pack,
+registered with :func:`check` in :data:`CHECKS`; :func:`decide_product` is a
+pure function of the facts, so the order in which messages arrived cannot
+change a decision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ijw.policy.pack import NEW_CONTRACT, PackInfo
+
+ELIGIBLE = "eligible"
+NOT_ELIGIBLE = "not_eligible"
+NEEDS_REVIEW = "needs_review"
+
+#: The reason codes, in the order the checks run.
+NO_REQUEST = "NO_REQUEST"
+REQUEST_REJECTED = "REQUEST_REJECTED"
+REQUEST_TOO_LATE = "REQUEST_TOO_LATE"
+REFERRAL_TOO_LATE = "REFERRAL_TOO_LATE"
+REFERRAL_DATE_UNKNOWN = "REFERRAL_DATE_UNKNOWN"
+ALLOCATION_ENDED = "ALLOCATION_ENDED"
+
+#: How the referral date was established.
+REGISTER = "register"
+IMPLIED_BY_REQUEST_DATE = "implied_by_request_date"
+IMPLIED_BY_REQUESTED_START = "implied_by_requested_start"
+UNKNOWN = "unknown"
+
+#: RedenWijziging that deletes a toewijzing (13; the obsolete 01 when Einddatum = Ingangsdatum).
+VERWIJDERD = "13"
+OUD_VERWIJDERD = "01"
+#: JZ588 code of a temporary stop: care is expected to resume, so it did not end.
+TIJDELIJK = "20"
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """The JW315 AangevraagdProduct an allocation honoured."""
+
+    identificatie: str
+    dagtekening: date
+    accepted: bool
+    toewijzing_ingangsdatum: date
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """The referral register's row for client and provider."""
+
+    verwijsdatum: date
+    verwijzer_type: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """The definitive JW307 stop of the allocation's latest start."""
+
+    identificatie: str
+    einddatum: date
+    reden: str
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything a decision about one allocated product depends on (no BSN)."""
+
+    toewijzing_nummer: int
+    aanbieder: str
+    referentie_aanbieder: str | None
+    product_categorie: str | None
+    product_code: str | None
+    #: Identificatie and Dagtekening of the 301 that carried the current version.
+    message: str
+    message_date: date
+    ingangsdatum: date
+    einddatum: date | None
+    reden_wijziging: str | None
+    request: Request | None = None
+    register: RegisterEntry | None = None
+    stop: Stop | None = None
+
+
+def referral(facts: Facts, info: PackInfo) -> tuple[date | None, str]:
+    """The referral date (if known) and the evidence it rests on."""
+    if facts.register is not None:
+        return facts.register.verwijsdatum, REGISTER
+    request = facts.request
+    if request is not None:
+        if request.dagtekening <= info.referral_cutoff:
+            return None, IMPLIED_BY_REQUEST_DATE
+        if request.toewijzing_ingangsdatum <= info.referral_cutoff:
+            return None, IMPLIED_BY_REQUESTED_START
+    return None, UNKNOWN
+
+
+def deleted(facts: Facts) -> bool:
+    """The toewijzing was removed as sent in error (CS335): treat it as never sent."""
+    return facts.reden_wijziging == VERWIJDERD or (
+        facts.reden_wijziging == OUD_VERWIJDERD and facts.einddatum == facts.ingangsdatum)
+
+
+# --------------------------------------------------------------------------- the checks
+
+CheckFunc = Callable[[Facts, PackInfo], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A registered check: its reason code, its place in the order, what it says."""
+
+    code: str
+    order: int
+    summary: str
+    doc: str
+    func: CheckFunc
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str) -> Callable[[CheckFunc], CheckFunc]:
+    """Register the decorated function as the check giving reason ``code``.
+
+    Checks run in registration order (the order of this module). A function
+    returns True when the check *fails* for the product.
+    """
+
+    def register(func: CheckFunc) -> CheckFunc:
+        if code in CHECKS:
+            raise RuntimeError(f"check {code} is registered twice")
+        doc = (func.__doc__ or "").strip()
+        if not doc:
+            raise RuntimeError(f"check {code} has no docstring")
+        CHECKS[code] = Check(code, len(CHECKS) + 1, doc.splitlines()[0], doc, func)
+        return func
+
+    return register
+
+
+@check(NO_REQUEST)
+def no_request(facts: Facts, info: PackInfo) -> bool:
+    """No JW315 of this provider for this client carries the allocation's reference.
+
+    The 301's Ontvanger must be the 315's Afzender, for the same BSN and the
+    ReferentieAanbieder the allocation carried when it honoured the verzoek
+    (later 301s that clear it keep the link). A toewijzing the gemeente made
+    on its own (no reference) fails, and so does one that honoured a 317.
+    """
+    return facts.request is None
+
+
+@check(REQUEST_REJECTED)
+def request_rejected(facts: Facts, info: PackInfo) -> bool:
+    """The JW315 failed our formal check (a technical rule rejected it).
+
+    When the same reference came in more than once, an accepted copy counts;
+    an XSD-invalid 315 is never stored, so it shows as NO_REQUEST.
+    """
+    return facts.request is not None and not facts.request.accepted
+
+
+@check(REQUEST_TOO_LATE)
+def request_too_late(facts: Facts, info: PackInfo) -> bool:
+    """The JW315's Dagtekening is after the pack's request deadline (inclusive)."""
+    return facts.request is not None and facts.request.dagtekening > info.request_deadline
+
+
+@check(REFERRAL_TOO_LATE)
+def referral_too_late(facts: Facts, info: PackInfo) -> bool:
+    """The known referral date is after the pack's referral cutoff.
+
+    Known means: from the referral register, which is authoritative even when
+    the messages imply an earlier referral.
+    """
+    when, _ = referral(facts, info)
+    return when is not None and when > info.referral_cutoff
+
+
+@check(REFERRAL_DATE_UNKNOWN)
+def referral_date_unknown(facts: Facts, info: PackInfo) -> bool:
+    """Neither the register nor the 315 shows a referral on or before the cutoff.
+
+    A referral precedes both the verzoek and the care it asks for, so a 315
+    dated, or asking for a start, on or before the cutoff implies an early
+    enough referral. Otherwise the date is unknown: the product needs review.
+    """
+    return referral(facts, info)[1] == UNKNOWN
+
+
+@check(ALLOCATION_ENDED)
+def allocation_ended(facts: Facts, info: PackInfo) -> bool:
+    """The allocation was deleted or ended before the continuity year.
+
+    Deleted: RedenWijziging 13 (sent in error). Ended: its Einddatum lies
+    before the first day of the year, or a definitive JW307 stop (any
+    RedenBeeindiging but 20, temporary) of its latest start ended the care
+    before that day.
+    """
+    start = info.year_start
+    return (
+        deleted(facts)
+        or (facts.einddatum is not None and facts.einddatum < start)
+        or (facts.stop is not None and facts.stop.einddatum < start)
+    )
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The decision about one product."""
+
+    status: str
+    reasons: tuple[str, ...]
+    regime: str | None
+    transfer: bool
+    referral_date: date | None
+    referral_evidence: str
+    period_start: date | None
+    period_end: date | None
+
+
+_ORDERED: list[Check] = []
+
+
+def ordered_checks() -> list[Check]:
+    """The registered checks in their order."""
+    if len(_ORDERED) != len(CHECKS):
+        _ORDERED[:] = sorted(CHECKS.values(), key=lambda c: c.order)
+    return _ORDERED
+
+
+def decide_product(facts: Facts, info: PackInfo, contracted: frozenset[str]) -> Outcome:
+    """Run every check on one product and derive status, regime, transfer and period."""
+    reasons = tuple(c.code for c in ordered_checks() if c.func(facts, info))
+    when, evidence = referral(facts, info)
+    if not reasons:
+        status = ELIGIBLE
+    elif reasons == (REFERRAL_DATE_UNKNOWN,):
+        status = NEEDS_REVIEW
+    else:
+        status = NOT_ELIGIBLE
+    if status != ELIGIBLE:
+        return Outcome(status, reasons, None, False, when, evidence, None, None)
+    start = max(facts.ingangsdatum, info.year_start)
+    if facts.aanbieder in contracted:
+        return Outcome(status, reasons, NEW_CONTRACT, False, when, evidence, start,
+                       facts.einddatum)
+    transfer = facts.einddatum is None or facts.einddatum > info.year_end
+    end = info.year_end if transfer or facts.einddatum is None else facts.einddatum
+    return Outcome(status, reasons, info.legacy_regime, transfer, when, evidence, start, end)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def evidence_json(facts: Facts, referral_evidence: str) -> str:
+    """The facts as compact, deterministic JSON (stored with the decision; no BSN)."""
+    data: dict[str, Any] = {
+        "nr": facts.toewijzing_nummer,
+        "agb": facts.aanbieder,
+        "ref": facts.referentie_aanbieder,
+        "product": [facts.product_categorie, facts.product_code],
+        "301": {"id": facts.message, "date": _day(facts.message_date),
+                "start": _day(facts.ingangsdatum), "end": _day(facts.einddatum),
+                "reden": facts.reden_wijziging},
+        "referral": referral_evidence,
+    }
+    if facts.request is not None:
+        r = facts.request
+        data["315"] = {"id": r.identificatie, "date": _day(r.dagtekening),
+                       "accepted": r.accepted, "start": _day(r.toewijzing_ingangsdatum)}
+    if facts.register is not None:
+        g = facts.register
+        data["register"] = {"date": _day(g.verwijsdatum), "type": g.verwijzer_type,
+                            "source": g.source}
+    if facts.stop is not None:
+        s = facts.stop
+        data["307"] = {"id": s.identificatie, "end": _day(s.einddatum), "reden": s.reden}
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def facts_from_evidence(text: str) -> Facts:
+    """The facts a stored decision was made on (the inverse of :func:`evidence_json`)."""
+    data = json.loads(text)
+    allocation = data["301"]
+    request = register = stop = None
+    if (r := data.get("315")) is not None:
+        request = Request(r["id"], date.fromisoformat(r["date"]), bool(r["accepted"]),
+                          date.fromisoformat(r["start"]))
+    if (g := data.get("register")) is not None:
+        register = RegisterEntry(date.fromisoformat(g["date"]), g.get("type"), g.get("source"))
+    if (s := data.get("307")) is not None:
+        stop = Stop(s["id"], date.fromisoformat(s["end"]), s["reden"])
+    return Facts(
+        toewijzing_nummer=int(data["nr"]), aanbieder=data["agb"],
+        referentie_aanbieder=data.get("ref"), product_categorie=data["product"][0],
+        product_code=data["product"][1], message=allocation["id"],
+        message_date=date.fromisoformat(allocation["date"]),
+        ingangsdatum=date.fromisoformat(allocation["start"]),
+        einddatum=_parse_day(allocation.get("end")), reden_wijziging=allocation.get("reden"),
+        request=request, register=register, stop=stop,
+    )
+
+
+__all__ = [
+    "CHECKS",
+    "ELIGIBLE",
+    "NEEDS_REVIEW",
+    "NOT_ELIGIBLE",
+    "Check",
+    "Facts",
+    "Outcome",
+    "RegisterEntry",
+    "Request",
+    "Stop",
+    "check",
+    "decide_product",
+    "evidence_json",
+    "facts_from_evidence",
+    "ordered_checks",
+    "referral",
+]

@@ -1,0 +1,64 @@
+"""Parallel import on PostgreSQL: workers and concurrent runs give the single-worker result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ijw import api
+from ijw.errors import ConfigurationError
+from ijw.store.dump import canonical_dump
+from tests import synth
+
+TODAY = date(2026, 11, 24)
+pytestmark = pytest.mark.postgres
+
+
+def _outbox(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+@pytest.mark.slow
+def test_two_workers_and_two_hosts_equal_one_worker(
+    migrated_postgres_factory: Callable[[], str], tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    synth.write_corpus(inbox, 500, providers=12)  # 2,000 files, 12 dependency groups
+
+    single = migrated_postgres_factory()
+    api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out-1", database_url=single,
+                     today=TODAY)
+    expected = canonical_dump(single)
+    expected_out = _outbox(tmp_path / "out-1")
+    assert len(expected_out) == 1500
+
+    workers = migrated_postgres_factory()
+    summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out-2",
+                               database_url=workers, today=TODAY, workers=2)
+    assert summary.ok and len(summary.files) == 2000
+    assert canonical_dump(workers) == expected
+    assert _outbox(tmp_path / "out-2") == expected_out
+
+    hosts = migrated_postgres_factory()
+    env = {**os.environ, "IJW_TODAY": TODAY.isoformat()}
+    command = [sys.executable, "-m", "ijw", "import", str(inbox), "--gemeente", "0363",
+               "--outbox", str(tmp_path / "out-3"), "--db", hosts, "--format", "json"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]
+    for run in runs:
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+    assert canonical_dump(hosts) == expected
+    assert _outbox(tmp_path / "out-3") == expected_out
+
+
+def test_workers_are_refused_on_sqlite(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        api.import_paths([tmp_path], gemeente="0363", outbox=tmp_path / "out",
+                         database_url=f"sqlite:///{tmp_path}/s.db", workers=2)
