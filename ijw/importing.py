@@ -41,7 +41,7 @@ from ijw.store.context import StoreContext
 from ijw.store.locking import group_lock, import_lock
 from ijw.store.schema import ImportRun, table_of
 from ijw.store.schema import Message as MessageRow
-from ijw.writing import write, write_new_file
+from ijw.writing import sync_files, write, write_new_file
 
 log = logging.getLogger("ijw.import")
 
@@ -463,16 +463,21 @@ class Importer:
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             pending = conn.execute(query).all()
+            done: list[Path] = []
             for row in pending:
-                if write_new_file(outbox / row.outbox_file, bytes(row.raw_xml), durable=False):
-                    written += 1
+                target = outbox / row.outbox_file
+                if write_new_file(target, bytes(row.raw_xml), durable=False):
+                    done.append(target)
                 else:
                     log.error("outbox file exists with other content; left alone",
                               extra={"file": row.outbox_file})
             if pending:
-                os.sync()  # the files are on disk before the store says so
+                # The files are on disk before the store says so: fsync them after
+                # writing them all (cheaper than one write+fsync at a time).
+                sync_files(done, outbox)
                 conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
                              .values(outbox_written=True))
+                written += len(done)
         return written
 
     def _after_commit(self, path: Path, outcome: FileOutcome) -> None:

@@ -22,8 +22,8 @@ from typing import Any
 from ijw.errors import ConfigurationError
 from ijw.importing import (
     FileOutcome,
-    ImportOptions,
     Importer,
+    ImportOptions,
     ImportSummary,
     _Queued,
     groups,
@@ -111,5 +111,4 @@ def parallel_import(
 
 
 def _in_queue_order(queue: list[_Queued], outcomes: dict[str, FileOutcome]) -> list[FileOutcome]:
-    ordered = [outcomes[str(item.path)] for item in queue if str(item.path) in outcomes]
-    return ordered
+    return [outcomes[str(item.path)] for item in queue if str(item.path) in outcomes]

@@ -91,3 +91,18 @@ def write_new_file(path: Path, data: bytes, *, durable: bool = True) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
     return True
+
+
+def sync_files(paths: list[Path], folder: Path) -> None:
+    """fsync each file in ``paths`` and then ``folder`` itself (so new names are durable)."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
