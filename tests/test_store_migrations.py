@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ijw.errors import ConfigurationError, StoreError
 from ijw.store import db
 from ijw.store.schema import Allocation, Base, CareLine, Client, Message, table_of
+from tests.conftest import REPO
 
 MESSAGE = table_of(Message)
 CLIENT = table_of(Client)
@@ -123,8 +124,9 @@ def test_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- migrations
 
 
-def test_head_is_the_initial_revision() -> None:
-    assert db.head() == "0001"
+def test_head_is_the_newest_revision_file() -> None:
+    versions = sorted(p.stem.split("_")[0] for p in (REPO / "migrations" / "versions").glob("*.py"))
+    assert db.head() == versions[-1]
 
 
 def test_migrations_and_models_agree(empty_url: str) -> None:
