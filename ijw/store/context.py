@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Select,
     Table,
     and_,
     bindparam,
@@ -28,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ijw.codelists.cbs import GemeenteList
 from ijw.rules.context import AllocationView
 from ijw.rules.store import StopView
+from ijw.store.fast import Prepared
 from ijw.store.schema import (
     Allocation,
     AllocationVersion,
@@ -94,19 +94,19 @@ def _unanswered(table: Table) -> ColumnElement[bool]:
 
 # Every question is one statement, built once and run with parameters: building a
 # statement costs several times more than running it on an indexed key.
-_MESSAGE_SEEN = select(exists().where(
+_MESSAGE_SEEN = Prepared(select(exists().where(
     MESSAGE.c.sender == bindparam("sender"),
     MESSAGE.c.message_type == bindparam("message_type"),
     MESSAGE.c.identificatie == bindparam("identificatie"),
     MESSAGE.c.duplicate_of_id.is_(None),
-))
-_REFERENCE_USED = select(or_(*(
+)))
+_REFERENCE_USED = Prepared(select(or_(*(
     exists().where(t.c.aanbieder == bindparam("aanbieder"),
                    t.c.referentie_aanbieder == bindparam("referentie"), _accepted(t))
     for t in (REQUESTED, CHANGE)
-)))
-_OPEN_VERZOEK = select(or_(_unanswered(REQUESTED), _unanswered(CHANGE)))
-_ALLOCATION = (
+))))
+_OPEN_VERZOEK = Prepared(select(or_(_unanswered(REQUESTED), _unanswered(CHANGE))))
+_ALLOCATION = Prepared(
     select(ALLOCATION.c.gemeente, ALLOCATION.c.toewijzing_nummer, CLIENT.c.bsn,
            ALLOCATION.c.aanbieder, ALLOCATION.c.referentie_aanbieder,
            ALLOCATION.c.product_categorie, ALLOCATION.c.product_code,
@@ -116,35 +116,35 @@ _ALLOCATION = (
     .where(ALLOCATION.c.gemeente == bindparam("gemeente"),
            ALLOCATION.c.toewijzing_nummer == bindparam("nummer"))
 )
-_ACTIVE_LINE = select(exists().where(
+_ACTIVE_LINE = Prepared(select(exists().where(
     CARE.c.kind == bindparam("kind"), CARE.c.status == "1", CARE.c.deleted_by_id.is_(None),
     CARE.c.line_key == bindparam("line_key"),
-))
+)))
 _STOP = CARE.alias("stop")
-_ACTUAL_STARTS = select(CARE.c.start_key).where(
+_ACTUAL_STARTS = Prepared(select(CARE.c.start_key).where(
     CARE.c.gemeente == bindparam("gemeente"), CARE.c.toewijzing_nummer == bindparam("nummer"),
     CARE.c.aanbieder == bindparam("aanbieder"), _present("start"),
     ~exists().where(
         _STOP.c.kind == "stop", _STOP.c.start_key == CARE.c.start_key,
         _STOP.c.status == "1", _STOP.c.deleted_by_id.is_(None),
     ),
-)
-_STOPS_OF = (
+))
+_STOPS_OF = Prepared(
     select(CARE.c.line_key, CARE.c.einddatum, CARE.c.reden_beeindiging)
     .where(_present("stop"), CARE.c.start_key == bindparam("start"))
     .order_by(CARE.c.id)
 )
-_VERZOEK_KNOWN = select(or_(*(
+_VERZOEK_KNOWN = Prepared(select(or_(*(
     exists().where(
         t.c.aanbieder == bindparam("aanbieder"), t.c.client_id == _client_id(),
         t.c.referentie_aanbieder == bindparam("referentie"),
         t.c.gemeente == bindparam("gemeente"), _accepted(t),
     )
     for t in (REQUESTED, CHANGE)
-)))
+))))
 # The gemeente is filtered in Python, not in SQL: with it there the planner may
 # pick the (gemeente, ToewijzingNummer) index and read every allocation.
-_HONOURED_NUMBERS = (
+_HONOURED_NUMBERS = Prepared(
     select(ALLOCATION.c.gemeente, ALLOCATION.c.toewijzing_nummer).distinct()
     .join_from(ALLOCATION, VERSION, VERSION.c.allocation_id == ALLOCATION.c.id)
     .where(
@@ -165,8 +165,8 @@ class StoreContext:
         self.today = today
         self.gemeenten = gemeenten if gemeenten is not None else GemeenteList.load()
 
-    def _exists(self, statement: Select[Any], **params: Any) -> bool:
-        return bool(self.connection.execute(statement, params).scalar())
+    def _exists(self, statement: Prepared, **params: Any) -> bool:
+        return bool(statement.scalar(self.connection, **params))
 
     # -- RuleContext --------------------------------------------------------------------------
 
@@ -191,17 +191,17 @@ class StoreContext:
 
     def allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
         """The current state of toewijzing ``toewijzing_nummer`` of ``gemeente``, if known."""
-        row = self.connection.execute(
-            _ALLOCATION, {"gemeente": gemeente, "nummer": int(toewijzing_nummer)}).first()
+        row = _ALLOCATION.first(self.connection, gemeente=gemeente,
+                                nummer=int(toewijzing_nummer))
         if row is None:
             return None
+        (gemeente_, nummer, bsn, aanbieder, referentie, categorie, code, datum, tijd,
+         ingang, eind, reden) = row
         return AllocationView(
-            gemeente=row.gemeente, toewijzing_nummer=int(row.toewijzing_nummer), bsn=row.bsn,
-            aanbieder=row.aanbieder, referentie_aanbieder=row.referentie_aanbieder,
-            product_categorie=row.product_categorie, product_code=row.product_code,
-            toewijzingsdatum=row.toewijzingsdatum, toewijzingstijd=row.toewijzingstijd,
-            ingangsdatum=row.ingangsdatum, einddatum=row.einddatum,
-            reden_wijziging=row.reden_wijziging,
+            gemeente=gemeente_, toewijzing_nummer=int(nummer), bsn=bsn, aanbieder=aanbieder,
+            referentie_aanbieder=referentie, product_categorie=categorie, product_code=code,
+            toewijzingsdatum=datum, toewijzingstijd=tijd, ingangsdatum=ingang,
+            einddatum=eind, reden_wijziging=reden,
         )
 
     def active_line(self, kind: str, line_key: str) -> bool:
@@ -217,15 +217,14 @@ class StoreContext:
     def actual_starts(self, gemeente: str, aanbieder: str, toewijzing_nummer: int
                       ) -> frozenset[str]:
         """TR326: keys of the present starts on this toewijzing, not deleted, not stopped."""
-        rows = self.connection.execute(_ACTUAL_STARTS, {
-            "gemeente": gemeente, "nummer": int(toewijzing_nummer), "aanbieder": aanbieder,
-        }).scalars()
-        return frozenset(rows)
+        rows = _ACTUAL_STARTS.rows(self.connection, gemeente=gemeente,
+                                   nummer=int(toewijzing_nummer), aanbieder=aanbieder)
+        return frozenset(r[0] for r in rows)
 
     def stops_of(self, start: str) -> tuple[StopView, ...]:
         """TR071, TR413-TR415: the present, not deleted stops of the start with key ``start``."""
-        rows = self.connection.execute(_STOPS_OF, {"start": start})
-        return tuple(StopView(r.line_key, r.einddatum, r.reden_beeindiging) for r in rows)
+        rows = _STOPS_OF.rows(self.connection, start=start)
+        return tuple(StopView(key, einddatum, reden) for key, einddatum, reden in rows)
 
     def verzoek_known(self, gemeente: str, aanbieder: str, bsn: str, referentie: str) -> bool:
         """TR379: did an accepted 315 product or 317 of ``aanbieder`` for ``bsn`` carry it?"""
@@ -235,9 +234,9 @@ class StoreContext:
     def honoured_numbers(self, gemeente: str, aanbieder: str, bsn: str, referentie: str
                          ) -> frozenset[int]:
         """TR379: the ToewijzingNummers whose versions carried ``referentie`` in a stored 301."""
-        rows = self.connection.execute(
-            _HONOURED_NUMBERS, {"aanbieder": aanbieder, "bsn": bsn, "referentie": referentie})
-        return frozenset(int(r.toewijzing_nummer) for r in rows if r.gemeente == gemeente)
+        rows = _HONOURED_NUMBERS.rows(self.connection, aanbieder=aanbieder, bsn=bsn,
+                                      referentie=referentie)
+        return frozenset(int(nummer) for gemeente_, nummer in rows if gemeente_ == gemeente)
 
 
 __all__ = ["StoreContext"]

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, CursorResult, bindparam, insert, select, upda
 
 from ijw.messages import Message
 from ijw.rules.keys import start_key, stop_key
+from ijw.store.fast import Inserter, Prepared
 from ijw.store.schema import (
     Allocation,
     AllocationVersion,
@@ -35,11 +36,16 @@ MESSAGE = table_of(MessageRow)
 
 # Statements are built once and executed with parameters: building a statement
 # costs several times more than running it on an indexed key.
-_CLIENT_BY_BSN = select(CLIENT.c.id).where(CLIENT.c.bsn == bindparam("bsn"))
-_CURRENT_ALLOCATION = select(
+_CLIENT_BY_BSN = Prepared(select(CLIENT.c.id).where(CLIENT.c.bsn == bindparam("bsn")))
+_CURRENT_ALLOCATION = Prepared(select(
     ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
     ALLOCATION.c.referentie_aanbieder,
-).where(ALLOCATION.c.gemeente == bindparam("g"), ALLOCATION.c.toewijzing_nummer == bindparam("n"))
+).where(ALLOCATION.c.gemeente == bindparam("g"), ALLOCATION.c.toewijzing_nummer == bindparam("n")))
+_INSERT_MESSAGE = Inserter(MESSAGE)
+_INSERT_CLIENT = Inserter(CLIENT)
+_INSERT_ALLOCATION = Inserter(ALLOCATION)
+_INSERT_VERSION = Inserter(VERSION)
+_INSERT_CARE = Inserter(CARE)
 _UPDATE_ALLOCATION = update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allocation_id"))
 _DELETE_LINE = (
     update(CARE)
@@ -81,15 +87,15 @@ def new_id(result: CursorResult[Any]) -> int:
 
 def client_id(conn: Connection, bsn: str) -> int:
     """The id of the client with ``bsn``, created on first sight."""
-    found = conn.execute(_CLIENT_BY_BSN, {"bsn": bsn}).scalar()
+    found = _CLIENT_BY_BSN.scalar(conn, bsn=bsn)
     if found is not None:
         return int(found)
-    return new_id(conn.execute(insert(CLIENT), {"bsn": bsn}))
+    return _INSERT_CLIENT(conn, {"bsn": bsn})
 
 
 def insert_message(conn: Connection, **values: Any) -> int:
     """Insert a message row and return its id."""
-    return new_id(conn.execute(insert(MESSAGE), values))
+    return _INSERT_MESSAGE(conn, values)
 
 
 def insert_retour_codes(
@@ -173,28 +179,25 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
             "ingangsdatum": p.ingangsdatum, "einddatum": p.einddatum,
             "reden_wijziging": _value(p.reden_wijziging), **_product(p), **_omvang(p),
         }
-        current = conn.execute(
-            _CURRENT_ALLOCATION, {"g": gemeente, "n": p.toewijzing_nummer}).first()
+        current = _CURRENT_ALLOCATION.first(conn, g=gemeente, n=p.toewijzing_nummer)
         if current is None:
-            allocation_id = new_id(conn.execute(insert(ALLOCATION), {
+            allocation_id = _INSERT_ALLOCATION(conn, {
                 "gemeente": gemeente, "toewijzing_nummer": p.toewijzing_nummer,
                 "client_id": cid, "aanbieder": aanbieder, "message_id": message_id, **fields,
-            }))
+            })
         else:
-            allocation_id = current.id
-            newer = (p.toewijzingsdatum, p.toewijzingstijd) > (
-                current.toewijzingsdatum, current.toewijzingstijd)
+            allocation_id, datum, tijd, referentie = current
+            newer = (p.toewijzingsdatum, p.toewijzingstijd) > (datum, tijd)
             if newer:
                 update_fields = dict(fields, message_id=message_id)
-                update_fields["referentie_aanbieder"] = (
-                    current.referentie_aanbieder or p.referentie_aanbieder)
+                update_fields["referentie_aanbieder"] = referentie or p.referentie_aanbieder
                 conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
                                                   **update_fields})
-            elif current.referentie_aanbieder is None and p.referentie_aanbieder:
+            elif referentie is None and p.referentie_aanbieder:
                 conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
                                                   "referentie_aanbieder": p.referentie_aanbieder})
-        conn.execute(insert(VERSION),
-                     {"allocation_id": allocation_id, "message_id": message_id, **fields})
+        _INSERT_VERSION(conn, {"allocation_id": allocation_id, "message_id": message_id,
+                               **fields})
 
 
 def _care_lines(
@@ -213,13 +216,13 @@ def _care_lines(
         reden = _value(getattr(p, "reden_beeindiging", None))
         lkey = skey if kind == "start" else stop_key(skey, einddatum, reden)
         status = _value(p.status_aanlevering)
-        line_id = new_id(conn.execute(insert(CARE), {
+        line_id = _INSERT_CARE(conn, {
             "kind": kind, "message_id": message_id, "client_id": cid, "gemeente": gemeente,
             "aanbieder": aanbieder, "toewijzing_nummer": p.toewijzing_nummer, **_product(p),
             "toewijzing_ingangsdatum": p.toewijzing_ingangsdatum, "begindatum": p.begindatum,
             "einddatum": einddatum, "reden_beeindiging": reden, "status": status,
             "start_key": skey, "line_key": lkey,
-        }))
+        })
         if status == "3":
             conn.execute(_DELETE_LINE, {"k": kind, "lk": lkey, "by": line_id})
 
