@@ -121,6 +121,15 @@ class LogFormat(StrEnum):
     json = "json"
 
 
+class LogLevel(StrEnum):
+    """How much the import logs: ``info`` logs every file."""
+
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Message files or folders (recursive).")],
@@ -139,8 +148,12 @@ def import_(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text (a table), or json.")
     ] = OutputFormat.text,
-    log_format: Annotated[LogFormat, typer.Option("--log-format")] = LogFormat.text,
-    log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    log_format: Annotated[
+        LogFormat, typer.Option("--log-format", help="Log lines on stderr: text, or json (cron).")
+    ] = LogFormat.text,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="Lowest level logged.")
+    ] = LogLevel.warning,
     schemas: SchemasOption = None,
     today: Annotated[
         str | None, typer.Option("--today", envvar="IJW_TODAY",
@@ -158,7 +171,7 @@ def import_(
 
     Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
     """
-    logs.configure(log_format.value, log_level)
+    logs.configure(log_format.value, log_level.value)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
