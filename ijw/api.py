@@ -26,12 +26,23 @@ from sqlalchemy import Engine
 from ijw.errors import ConfigurationError, Finding
 from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
+from ijw.queries import (
+    AllocationInfo,
+    ClientOverview,
+    MessageInfo,
+    allocations,
+    client_overview,
+    messages,
+)
 from ijw.reading import ReadResult, iter_files, parse, read
 from ijw.rules import Rule, all_rules
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
 from ijw.store import db
 from ijw.writing import write
+
+#: Environment variable that fixes "today" (for reproducible runs and tests).
+TODAY_ENV = "IJW_TODAY"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -174,18 +185,21 @@ def rules() -> list[Rule]:
     return all_rules()
 
 
-#: Environment variable that fixes "today" (for reproducible runs and tests).
-TODAY_ENV = "IJW_TODAY"
-
 __all__ = [
+    "AllocationInfo",
+    "ClientOverview",
     "FileOutcome",
     "ImportSummary",
     "Message",
+    "MessageInfo",
     "ReadResult",
     "ValidationReport",
+    "allocations",
+    "client_overview",
     "finding_json",
     "import_paths",
     "iter_validate",
+    "messages",
     "open_store",
     "parse",
     "read",

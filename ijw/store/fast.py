@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Insert, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 Processor = Callable[[Any], Any] | None
 
@@ -43,8 +45,8 @@ class Prepared:
         """The statement as ``dialect`` runs it."""
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = {
+            compiled = cast(SQLCompiler, self.statement.compile(dialect=dialect))
+            binds: dict[str, Processor] = {
                 name: param.type.dialect_impl(dialect).bind_processor(dialect)
                 for name, param in compiled.binds.items()
             }
@@ -103,7 +105,7 @@ class Inserter:
         self._prepared: dict[tuple[str, ...], Prepared] = {}
         #: Scalar column defaults, filled in as SQLAlchemy would.
         self._defaults = {
-            c.key: c.default.arg for c in table.columns
+            c.key: cast(ScalarElementColumnDefault, c.default).arg for c in table.columns
             if c.default is not None and c.default.is_scalar
         }
 
