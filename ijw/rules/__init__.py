@@ -79,12 +79,23 @@ def rule(
     return register
 
 
-def rules_for(message_type: str, level: Level) -> list[Rule]:
-    """The rules of ``level`` that judge ``message_type``, in code order."""
-    return sorted(
-        (r for r in RULES.values() if r.level is level and message_type in r.messages),
-        key=lambda r: r.code,
-    )
+_BY_TYPE_AND_LEVEL: dict[tuple[str, Level, int], tuple[Rule, ...]] = {}
+
+
+def rules_for(message_type: str, level: Level) -> tuple[Rule, ...]:
+    """The rules of ``level`` that judge ``message_type``, in code order.
+
+    Cached per size of the registry, which only grows while modules import.
+    """
+    key = (message_type, level, len(RULES))
+    found = _BY_TYPE_AND_LEVEL.get(key)
+    if found is None:
+        found = tuple(sorted(
+            (r for r in RULES.values() if r.level is level and message_type in r.messages),
+            key=lambda r: r.code,
+        ))
+        _BY_TYPE_AND_LEVEL[key] = found
+    return found
 
 
 def to_finding(
