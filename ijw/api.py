@@ -120,13 +120,20 @@ def today_in_amsterdam() -> date:
     return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
-def open_store(url: str | None = None) -> Engine:
+def open_store(url: str | None = None, *, create: bool = True) -> Engine:
     """An engine on the store (``url``, ``IJW_DATABASE_URL`` or the SQLite default).
 
-    A SQLite store is created and migrated on first use; a PostgreSQL store
-    must have been migrated with ``ijw db upgrade``.
+    A SQLite store is created and migrated on first use (unless ``create`` is
+    false: commands that only read refuse a missing store instead of reporting
+    on an empty one); a PostgreSQL store must have been migrated with
+    ``ijw db upgrade``.
     """
-    engine = db.make_engine(db.resolve_url(url))
+    resolved = db.resolve_url(url)
+    path = db.sqlite_path(resolved)
+    if not create and path is not None and not path.exists():
+        raise ConfigurationError(
+            f"no store at {path}: import messages first, or pass --db / IJW_DATABASE_URL")
+    engine = db.make_engine(resolved)
     db.ensure_schema(engine)
     return engine
 

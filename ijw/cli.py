@@ -8,8 +8,10 @@ not be processed; 2 usage or configuration error; 3 infrastructure failure
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import traceback
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -19,13 +21,16 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from ijw import api, logs
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
+from ijw.privacy import scrub
 from ijw.resources import SCHEMA_DIR_ENV
 from ijw.store import db as store_db
+from ijw.workers import describe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -64,7 +69,8 @@ def validate(
     ] = OutputFormat.text,
     schemas: SchemasOption = None,
     max_bytes: Annotated[
-        int | None, typer.Option("--max-bytes", help="Refuse files larger than this.", min=1)
+        int | None, typer.Option("--max-bytes", min=1, envvar="IJW_MAX_BYTES",
+                                 help="Refuse files larger than this (bytes; default 5 MB).")
     ] = None,
 ) -> None:
     """Validate messages against the XSDs and the standard's content rules.
@@ -163,6 +169,10 @@ def import_(
         int, typer.Option("--workers", min=1,
                           help="Worker processes (above 1 needs PostgreSQL).")
     ] = 1,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", min=1, envvar="IJW_MAX_BYTES",
+                                 help="Refuse files larger than this (bytes; default 5 MB).")
+    ] = None,
 ) -> None:
     """Import messages into the store, check them and write the retours.
 
@@ -183,7 +193,7 @@ def import_(
         summary = api.import_paths(
             paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
             today=day, schemas=api.schema_set(schemas) if schemas else None,
-            on_file=lambda _: progress.advance(task), workers=workers,
+            on_file=lambda _: progress.advance(task), workers=workers, max_bytes=max_bytes,
         )
     if output is OutputFormat.json:
         typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
@@ -222,7 +232,8 @@ def _print_summary(summary: ImportSummary) -> None:
 
 app.command("monitor")(monitor_command)
 
-db_app = typer.Typer(help="The store's database: migrations.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The store's database: migrations. Example: ijw db upgrade", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -239,38 +250,49 @@ def db_upgrade(db_url: DbOption = None) -> None:
 
 @db_app.command("current")
 def db_current(db_url: DbOption = None) -> None:
-    """Show the database's migration revision.
+    """Show the database's migration revision; exit 1 when it needs `ijw db upgrade`.
 
     Example: ijw db current
     """
     url = store_db.resolve_url(db_url)
-    typer.echo(store_db.current(url) or "not migrated")
+    found, head = store_db.current(url), store_db.head()
+    if found == head:
+        typer.echo(f"{found} (up to date)")
+        return
+    typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: run `ijw db upgrade`)")
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _fatal(message: str, code: int) -> None:
+    """Report a fatal error on stderr (unwrapped) and in the log, then exit with ``code``."""
+    logger = logging.getLogger("ijw")
+    if logger.handlers:  # configured by the command (e.g. --log-format json)
+        logger.error("fatal", extra={"error": message, "exit_code": code})
+    Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ijw`` console script."""
-    err = Console(stderr=True)
     try:
         app(args=argv)  # typer reports usage errors itself, with exit code 2
     except SystemExit:
         raise
     except ConfigurationError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(EXIT_USAGE)
+        _fatal(f"error: {exc}", EXIT_USAGE)
     except StoreError as exc:
-        err.print(f"[red]database error:[/red] {exc}", highlight=False)
-        sys.exit(EXIT_INFRA)
+        _fatal(f"database error: {exc}", EXIT_INFRA)
     except IjwError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(EXIT_USAGE)
+        _fatal(f"error: {exc}", EXIT_USAGE)
+    except DBAPIError as exc:  # the database went away during the run
+        _fatal(f"database error: {describe(exc)}", EXIT_INFRA)
+    except OSError as exc:  # a folder or file the run needs is not usable
+        _fatal(f"file system error: {scrub(str(exc))}", EXIT_INFRA)
     except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+        _fatal("interrupted", 130)
     except Exception as exc:  # a bug: say so without a traceback unless asked
-        if os.environ.get("IJW_DEBUG"):
-            raise
-        err.print(
-            f"[red]internal error:[/red] {type(exc).__name__}. "
-            "Set IJW_DEBUG=1 for details and please report it.", highlight=False,
-        )
-        sys.exit(EXIT_INTERNAL)
+        if os.environ.get("IJW_DEBUG") == "1":
+            traceback.print_exc()
+            sys.exit(EXIT_INTERNAL)
+        _fatal(f"internal error: {type(exc).__name__}. Set IJW_DEBUG=1 for details "
+               "(a traceback may show personal data) and please report it.", EXIT_INTERNAL)

@@ -41,7 +41,7 @@ from ijw.store.context import StoreContext
 from ijw.store.locking import group_lock, import_lock
 from ijw.store.schema import ImportRun, table_of
 from ijw.store.schema import Message as MessageRow
-from ijw.writing import sync_files, write, write_new_file
+from ijw.writing import publish_files, write
 
 log = logging.getLogger("ijw.import")
 
@@ -230,7 +230,16 @@ class Importer:
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), options.max_bytes)
             run_id = self.start_run()
+            # Groups another run holds are left for later, then waited for: two
+            # hosts on one inbox share the work instead of queueing behind each other.
+            deferred = []
             for group, items in groups(queue):
+                with group_lock(self.engine, group, wait=False) as held:
+                    if held:
+                        self.process(items, run_id)
+                    else:
+                        deferred.append((group, items))
+            for group, items in deferred:
                 with group_lock(self.engine, group):
                     self.process(items, run_id)
             self.finish_run(run_id)
@@ -463,21 +472,18 @@ class Importer:
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             pending = conn.execute(query).all()
-            done: list[Path] = []
-            for row in pending:
-                target = outbox / row.outbox_file
-                if write_new_file(target, bytes(row.raw_xml), durable=False):
-                    done.append(target)
-                else:
+            if not pending:
+                return 0
+            # The files are in the outbox, durably, before the store says so.
+            published = publish_files(outbox, [(r.outbox_file, bytes(r.raw_xml))
+                                               for r in pending])
+            for row, ok in zip(pending, published, strict=True):
+                if not ok:
                     log.error("outbox file exists with other content; left alone",
                               extra={"file": row.outbox_file})
-            if pending:
-                # The files are on disk before the store says so: fsync them after
-                # writing them all (cheaper than one write+fsync at a time).
-                sync_files(done, outbox)
-                conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
-                             .values(outbox_written=True))
-                written += len(done)
+            conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
+                         .values(outbox_written=True))
+            written += sum(published)
         return written
 
     def _after_commit(self, path: Path, outcome: FileOutcome) -> None:

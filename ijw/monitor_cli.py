@@ -87,7 +87,7 @@ def monitor_command(
     Example: ijw monitor --as-of 2024-05-01 --format csv --fail-on-overdue
     """
     day = as_of or api.today_in_amsterdam()
-    engine = api.open_store(db)
+    engine = api.open_store(db, create=False)
     try:
         statuses = set(Status) if show_all else None
         report = monitor(engine, day, statuses=statuses)

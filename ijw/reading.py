@@ -23,7 +23,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ijw import messages
-from ijw.errors import Finding, InvalidMessageError, Level
+from ijw.errors import ConfigurationError, Finding, InvalidMessageError, Level
 from ijw.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, QUOTE_LIMIT
 from ijw.messages import IJW_NAMESPACE, Message, shape_of
 from ijw.privacy import scrub
@@ -68,7 +68,11 @@ class ReadResult:
 def max_bytes_default() -> int:
     """The size limit: ``IJW_MAX_BYTES`` or :data:`~ijw.limits.DEFAULT_MAX_BYTES`."""
     value = os.environ.get(MAX_BYTES_ENV)
-    return int(value) if value and value.isdigit() else DEFAULT_MAX_BYTES
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigurationError(f"{MAX_BYTES_ENV}={value!r} is not a number of bytes")
+    return int(value)
 
 
 def _parser() -> etree.XMLParser:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ijw.errors import ConfigurationError
+from ijw.errors import ConfigurationError, StoreError
 from ijw.importing import (
     FileOutcome,
     Importer,
@@ -29,25 +29,51 @@ from ijw.importing import (
     groups,
     plan,
 )
+from ijw.privacy import scrub
 from ijw.store import db
 from ijw.store.locking import group_lock
 
 
-def _worker(url: str, options: ImportOptions, run_id: int, tasks: Any, results: Any) -> None:
-    """A worker process: take groups until the queue is empty, report each outcome."""
-    engine = db.make_engine(url)
-    importer = Importer(engine, options, on_file=results.put)
+def _worker(url: str, options: ImportOptions, run_id: int, tasks: Any, results: Any,
+            remaining: Any) -> None:
+    """A worker process: take groups until the queue is empty, report each outcome.
+
+    Every failure is caught and reported as a short text (never a traceback:
+    those can quote SQL parameters, and so a BSN); the worker then stops.
+    """
+    engine = None
     try:
-        while True:
+        engine = db.make_engine(url)
+        importer = Importer(engine, options, on_file=results.put)
+        while remaining.value > 0:
             try:
-                group, items = tasks.get_nowait()
+                group, items, deferred = tasks.get(timeout=0.2)
             except queue_module.Empty:
-                break
-            with group_lock(engine, group):
+                continue  # groups are in flight or being deferred by another worker
+            with group_lock(engine, group, wait=deferred) as held:
+                if not held:  # another host has it: try the rest first, then wait
+                    tasks.put((group, items, True))
+                    continue
                 importer.process(items, run_id)
+            with remaining.get_lock():
+                remaining.value -= 1
+        results.put(_DONE)
+    except BaseException as exc:
+        results.put((_FAILED, describe(exc)))
     finally:
-        results.put(None)
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
+
+
+_DONE = "done"
+_FAILED = "failed"
+
+
+def describe(exc: BaseException) -> str:
+    """A short, BSN-free description of a failure (no SQL, no parameters)."""
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).splitlines()
+    return scrub(f"{type(original or exc).__name__}: {text[0] if text else ''}")[:300]
 
 
 def parallel_import(
@@ -74,29 +100,50 @@ def parallel_import(
     context = multiprocessing.get_context("fork")
     tasks = context.Queue()
     results = context.Queue()
-    for group, items in groups(queue):
+    planned = groups(queue)
+    remaining = context.Value("i", len(planned))
+    for group, items in planned:
         # The bytes stay behind: a worker reads its own files again.
-        tasks.put((group, [replace(item, data=None) for item in items]))
+        tasks.put((group, [replace(item, data=None) for item in items], False))
     processes = [
-        context.Process(target=_worker, args=(url, options, run_id, tasks, results),
+        context.Process(target=_worker, args=(url, options, run_id, tasks, results, remaining),
                         name=f"ijw-import-{n}")
         for n in range(min(workers, max(1, len(queue))))
     ]
     for process in processes:
         process.start()
     outcomes: dict[str, FileOutcome] = {}
-    running = len(processes)
-    while running:
-        outcome = results.get()
-        if outcome is None:
-            running -= 1
+    failures: list[str] = []
+    reported = 0
+    while reported < len(processes):
+        try:
+            message = results.get(timeout=1.0)
+        except queue_module.Empty:
+            # A worker killed from outside (OOM, kill -9) never reports. Stop handing
+            # out groups (the rest stay for the next run) and wait for the others.
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead:
+                with remaining.get_lock():
+                    remaining.value = 0
+            if not any(p.is_alive() for p in processes):
+                failures.extend(f"{p.name} exited with {p.exitcode}" for p in dead)
+                break
             continue
-        outcomes[outcome.file] = outcome
-        if on_file is not None:
-            on_file(outcome)
+        if message == _DONE:
+            reported += 1
+        elif isinstance(message, tuple):
+            reported += 1
+            failures.append(message[1])
+            with remaining.get_lock():
+                remaining.value = 0
+        else:
+            outcomes[message.file] = message
+            if on_file is not None:
+                on_file(message)
     for process in processes:
-        process.join()
-    failed = [p.name for p in processes if p.exitcode != 0]
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
 
     engine = db.make_engine(url)
     finisher = Importer(engine, options)
@@ -105,8 +152,10 @@ def parallel_import(
         recovered + sum(1 for o in outcomes.values() if o.retour_file) + finisher.flush_outbox())
     finisher.finish_run(run_id)
     engine.dispose()
-    if failed:
-        raise RuntimeError(f"import workers failed: {', '.join(failed)}")
+    if failures:
+        raise StoreError(
+            "import workers failed (files they did not finish are imported by the next run): "
+            + "; ".join(failures))
     return finisher.summary
 
 

@@ -67,41 +67,41 @@ def write(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_new_file(path: Path, data: bytes, *, durable: bool = True) -> bool:
-    """Create ``path`` with ``data``; never overwrite another file. Returns True if written.
+def publish_files(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
+    """Put each (name, data) in ``folder`` atomically and durably; never overwrite.
 
-    An existing file with the same bytes counts as written. An existing file
-    that holds a leading part of ``data`` is what a killed run leaves behind: it
-    is completed. Anything else is left alone (``False``). With
-    ``durable=False`` the caller makes the data durable (one ``os.sync`` for a
-    batch is far cheaper than an fsync per file).
+    Each file is written under a hidden temporary name (``.name.tmp``), all are
+    fsynced, then each is linked to its real name, which fails if that name
+    exists: a reader polling the folder never sees a half-written file. An
+    existing file with the same bytes counts as published (a re-run after a
+    crash); one with other bytes is left alone and reported as ``False``.
     """
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        existing = path.read_bytes()
-        if existing == data:
-            return True
-        if not data.startswith(existing):
-            return False
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        if durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-    return True
-
-
-def sync_files(paths: list[Path], folder: Path) -> None:
-    """fsync each file in ``paths`` and then ``folder`` itself (so new names are durable)."""
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
+    temps = [folder / f".{name}.tmp" for name, _ in files]
+    for temp, (_, data) in zip(temps, files, strict=True):
+        with temp.open("wb") as handle:
+            handle.write(data)
+    for temp in temps:
+        _fsync(temp)
+    published = []
+    for temp, (name, data) in zip(temps, files, strict=True):
+        target = folder / name
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    fd = os.open(folder, os.O_RDONLY)
+            os.link(temp, target)
+            published.append(True)
+        except FileExistsError:
+            published.append(target.read_bytes() == data)
+        temp.unlink()
+    _fsync(folder)
+    return published
+
+
+def write_new_file(path: Path, data: bytes) -> bool:
+    """Publish one file (see :func:`publish_files`)."""
+    return publish_files(path.parent, [(path.name, data)])[0]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -34,7 +34,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ijw.policy.pack import NEW_CONTRACT, PackInfo
 
@@ -66,8 +66,7 @@ TIJDELIJK = "20"
 # --------------------------------------------------------------------------- facts
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     """The JW315 AangevraagdProduct an allocation honoured."""
 
     identificatie: str
@@ -76,8 +75,7 @@ class Request:
     toewijzing_ingangsdatum: date
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterEntry:
+class RegisterEntry(NamedTuple):
     """The referral register's row for client and provider."""
 
     verwijsdatum: date
@@ -85,8 +83,7 @@ class RegisterEntry:
     source: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Stop:
+class Stop(NamedTuple):
     """The definitive JW307 stop of the allocation's latest start."""
 
     identificatie: str
@@ -94,8 +91,7 @@ class Stop:
     reden: str
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """Everything a decision about one allocated product depends on (no BSN)."""
 
     toewijzing_nummer: int
@@ -241,8 +237,7 @@ def allocation_ended(facts: Facts, info: PackInfo) -> bool:
 # --------------------------------------------------------------------------- the decision
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The decision about one product."""
 
     status: str
@@ -256,18 +251,22 @@ class Outcome:
 
 
 _ORDERED: list[Check] = []
+_RUN: list[tuple[str, CheckFunc]] = []
 
 
 def ordered_checks() -> list[Check]:
     """The registered checks in their order."""
     if len(_ORDERED) != len(CHECKS):
         _ORDERED[:] = sorted(CHECKS.values(), key=lambda c: c.order)
+        _RUN[:] = [(c.code, c.func) for c in _ORDERED]
     return _ORDERED
 
 
 def decide_product(facts: Facts, info: PackInfo, contracted: frozenset[str]) -> Outcome:
     """Run every check on one product and derive status, regime, transfer and period."""
-    reasons = tuple(c.code for c in ordered_checks() if c.func(facts, info))
+    if len(_RUN) != len(CHECKS):
+        ordered_checks()
+    reasons = tuple([code for code, func in _RUN if func(facts, info)])
     when, evidence = referral(facts, info)
     if not reasons:
         status = ELIGIBLE
@@ -289,41 +288,43 @@ def decide_product(facts: Facts, info: PackInfo, contracted: frozenset[str]) -> 
 # --------------------------------------------------------------------------- evidence
 
 
-def _day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _parse_day(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
+#: Compact; key order is the order the code builds, so the text is deterministic.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def evidence_json(facts: Facts, referral_evidence: str) -> str:
-    """The facts as compact, deterministic JSON (stored with the decision; no BSN)."""
+    """The evidence of a decision as compact, deterministic JSON (no BSN).
+
+    The identificaties and dates of the 301 (current version) and 315 used,
+    the register row, the stop, and how the referral date was established.
+    The product, provider and ToewijzingNummer are columns of the decision.
+    """
+    end = facts.einddatum
     data: dict[str, Any] = {
-        "nr": facts.toewijzing_nummer,
-        "agb": facts.aanbieder,
         "ref": facts.referentie_aanbieder,
-        "product": [facts.product_categorie, facts.product_code],
-        "301": {"id": facts.message, "date": _day(facts.message_date),
-                "start": _day(facts.ingangsdatum), "end": _day(facts.einddatum),
+        "301": {"id": facts.message, "date": facts.message_date.isoformat(),
+                "start": facts.ingangsdatum.isoformat(),
+                "end": end.isoformat() if end is not None else None,
                 "reden": facts.reden_wijziging},
         "referral": referral_evidence,
     }
-    if facts.request is not None:
-        r = facts.request
-        data["315"] = {"id": r.identificatie, "date": _day(r.dagtekening),
-                       "accepted": r.accepted, "start": _day(r.toewijzing_ingangsdatum)}
-    if facts.register is not None:
-        g = facts.register
-        data["register"] = {"date": _day(g.verwijsdatum), "type": g.verwijzer_type,
+    if (r := facts.request) is not None:
+        data["315"] = {"id": r.identificatie, "date": r.dagtekening.isoformat(),
+                       "accepted": r.accepted, "start": r.toewijzing_ingangsdatum.isoformat()}
+    if (g := facts.register) is not None:
+        data["register"] = {"date": g.verwijsdatum.isoformat(), "type": g.verwijzer_type,
                             "source": g.source}
-    if facts.stop is not None:
-        s = facts.stop
-        data["307"] = {"id": s.identificatie, "end": _day(s.einddatum), "reden": s.reden}
-    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+    if (s := facts.stop) is not None:
+        data["307"] = {"id": s.identificatie, "end": s.einddatum.isoformat(), "reden": s.reden}
+    return _ENCODER.encode(data)
 
 
-def facts_from_evidence(text: str) -> Facts:
+def facts_from_evidence(text: str, toewijzing_nummer: int, aanbieder: str,
+                        product: tuple[str | None, str | None]) -> Facts:
     """The facts a stored decision was made on (the inverse of :func:`evidence_json`)."""
     data = json.loads(text)
     allocation = data["301"]
@@ -336,9 +337,9 @@ def facts_from_evidence(text: str) -> Facts:
     if (s := data.get("307")) is not None:
         stop = Stop(s["id"], date.fromisoformat(s["end"]), s["reden"])
     return Facts(
-        toewijzing_nummer=int(data["nr"]), aanbieder=data["agb"],
-        referentie_aanbieder=data.get("ref"), product_categorie=data["product"][0],
-        product_code=data["product"][1], message=allocation["id"],
+        toewijzing_nummer=toewijzing_nummer, aanbieder=aanbieder,
+        referentie_aanbieder=data.get("ref"), product_categorie=product[0],
+        product_code=product[1], message=allocation["id"],
         message_date=date.fromisoformat(allocation["date"]),
         ingangsdatum=date.fromisoformat(allocation["start"]),
         einddatum=_parse_day(allocation.get("end")), reden_wijziging=allocation.get("reden"),

@@ -41,9 +41,9 @@ from sqlalchemy import (
     literal,
     select,
     text,
-    update,
 )
 
+from ijw.policy import bulk
 from ijw.policy.continuity import (
     TIJDELIJK,
     Facts,
@@ -83,21 +83,27 @@ REFERRAL = table_of(Referral)
 REQUESTED = table_of(RequestedProduct)
 
 #: Rows fetched per round trip from the server-side cursors.
-YIELD_PER = 5_000
+YIELD_PER = 20_000
 #: Changed rows written per batch.
-BATCH = 10_000
+BATCH = 20_000
 
-#: Columns of a decision that make up its content (a change in any is a new decision).
-DECISION_CONTENT = (
-    "allocation_id", "client_id", "aanbieder", "product_categorie", "product_code", "status",
-    "reasons", "regime", "transfer_next_year", "referral_date", "referral_evidence",
-    "request_date", "evidence", "pack_hash",
+#: Decision columns compared to tell whether a product's decision changed. The
+#: rest (referral and request dates, product, parties) follows from the evidence.
+COMPARED = ("status", "reasons", "regime", "transfer_next_year", "referral_evidence",
+            "evidence", "pack_hash")
+#: Columns written for a decision, in this order.
+DECISION_COLUMNS = (
+    "pack_id", "gemeente", "toewijzing_nummer", "allocation_id", "client_id", "aanbieder",
+    "product_categorie", "product_code", "status", "reasons", "regime", "transfer_next_year",
+    "referral_date", "referral_evidence", "request_date", "evidence", "pack_hash", "decided_at",
 )
-#: Columns of a continuity allocation besides its keys.
-CONTINUED_CONTENT = (
-    "allocation_id", "client_id", "aanbieder", "product_categorie", "product_code",
-    "period_start", "period_end", "regime", "transfer_next_year",
+#: Columns written for a continuity allocation, in this order.
+CONTINUED_COLUMNS = (
+    "pack_id", "gemeente", "toewijzing_nummer", "allocation_id", "client_id", "aanbieder",
+    "product_categorie", "product_code", "period_start", "period_end", "regime",
+    "transfer_next_year",
 )
+CONTINUED_COMPARED = ("period_start", "period_end", "regime", "transfer_next_year")
 HISTORY_COLUMNS = (
     "pack_id", "gemeente", "toewijzing_nummer", "status", "reasons", "regime",
     "transfer_next_year", "referral_date", "referral_evidence", "request_date", "evidence",
@@ -135,7 +141,8 @@ def products_query(loaded: LoadedPack) -> Select[Any]:
         .outerjoin(REFERRAL, and_(REFERRAL.c.bsn == c.c.bsn, REFERRAL.c.agb == a.c.aanbieder))
         .outerjoin(d, and_(d.c.pack_id == info.id, d.c.gemeente == a.c.gemeente,
                            d.c.toewijzing_nummer == a.c.toewijzing_nummer))
-        .outerjoin(k, k.c.decision_id == d.c.id)
+        .outerjoin(k, and_(k.c.pack_id == info.id, k.c.gemeente == a.c.gemeente,
+                           k.c.toewijzing_nummer == a.c.toewijzing_nummer))
     )
     query = (
         select(
@@ -145,8 +152,8 @@ def products_query(loaded: LoadedPack) -> Select[Any]:
             m.c.identificatie, m.c.dagtekening,
             r.c.accepted, r.c.dagtekening, r.c.toewijzing_ingangsdatum, rm.c.identificatie,
             REFERRAL.c.verwijsdatum, REFERRAL.c.verwijzer_type, REFERRAL.c.source,
-            d.c.id, d.c.decided_at, *(d.c[name] for name in DECISION_CONTENT),
-            k.c.id, *(k.c[name] for name in CONTINUED_CONTENT),
+            d.c.id, *(d.c[name] for name in COMPARED),
+            k.c.id, *(k.c[name] for name in CONTINUED_COMPARED),
         )
         .select_from(joined)
         .where(a.c.gemeente == info.gemeente)
@@ -158,8 +165,8 @@ def products_query(loaded: LoadedPack) -> Select[Any]:
 
 
 #: Positions in a row of :func:`products_query`.
-_D = 19  # first decision column (id)
-_K = _D + 2 + len(DECISION_CONTENT)  # first continuity-allocation column (id)
+_D = 19  # the decision's id, then the COMPARED columns
+_K = _D + 1 + len(COMPARED)  # the continuity allocation's id, then CONTINUED_COMPARED
 
 
 def care_query(gemeente: str) -> Select[Any]:
@@ -175,8 +182,7 @@ def care_query(gemeente: str) -> Select[Any]:
     )
 
 
-def definitive_stop(lines: Sequence[Record], aanbieder: str
-                    ) -> Stop | None:
+def definitive_stop(lines: Sequence[Record], aanbieder: str) -> Stop | None:
     """The definitive stop of the latest start among ``lines`` (care rows of one product).
 
     A later start after a stop means care resumed; a temporary stop (20) does
@@ -223,6 +229,9 @@ class _CareMerge:
 
 def _request(rows: list[Record]) -> Request | None:
     """The 315 product a group's rows matched: an accepted one first, then the earliest."""
+    if len(rows) == 1:
+        row = rows[0]
+        return None if row[13] is None else Request(row[15], row[13], bool(row[12]), row[14])
     found = [Request(row[15], row[13], bool(row[12]), row[14]) for row in rows
              if row[13] is not None]
     if not found:
@@ -233,16 +242,10 @@ def _request(rows: list[Record]) -> Request | None:
 def facts_of(rows: list[Record], care: list[Record]) -> Facts:
     """The facts of one product from its rows of :func:`products_query` and its care lines."""
     first = rows[0]
-    register = None
-    if first[16] is not None:
-        register = RegisterEntry(first[16], first[17], first[18])
-    return Facts(
-        toewijzing_nummer=first[0], aanbieder=first[3], referentie_aanbieder=first[4],
-        product_categorie=first[5], product_code=first[6], message=first[10],
-        message_date=first[11], ingangsdatum=first[7], einddatum=first[8],
-        reden_wijziging=first[9], request=_request(rows), register=register,
-        stop=definitive_stop(care, first[3]) if care else None,
-    )
+    register = None if first[16] is None else RegisterEntry(first[16], first[17], first[18])
+    return Facts(first[0], first[3], first[4], first[5], first[6], first[10], first[11],
+                 first[7], first[8], first[9], _request(rows), register,
+                 definitive_stop(care, first[3]) if care else None)
 
 
 class _Writer:
@@ -250,13 +253,14 @@ class _Writer:
 
     def __init__(self, conn: Connection, loaded: LoadedPack, now: datetime) -> None:
         self.conn = conn
-        self.keys = {"pack_id": loaded.info.id, "gemeente": loaded.info.gemeente}
+        self.pack_id = loaded.info.id
+        self.gemeente = loaded.info.gemeente
+        self.pack_hash = loaded.sha256
         self.now = now
-        self.inserts: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-        self.updates: list[dict[str, Any]] = []
-        self.history: list[dict[str, Any]] = []
-        self.continued_inserts: list[dict[str, Any]] = []
-        self.continued_updates: list[dict[str, Any]] = []
+        self.inserts: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.continued_inserts: list[tuple[Any, ...]] = []
+        self.continued_updates: list[tuple[Any, ...]] = []
         self.continued_deletes: list[int] = []
 
     def pending(self) -> int:
@@ -265,54 +269,52 @@ class _Writer:
 
     def flush(self) -> None:
         conn = self.conn
-        if self.history:
-            conn.execute(insert(HISTORY), self.history)
         if self.updates:
-            conn.execute(
-                update(DECISION).where(DECISION.c.id == bindparam("b_id"))
-                .values({name: bindparam(f"b_{name}") for name in (*DECISION_CONTENT,
-                                                                    "decided_at")}),
-                self.updates,
-            )
-        if self.inserts:
-            ids = conn.execute(
-                insert(DECISION).returning(DECISION.c.id, sort_by_parameter_order=True),
-                [row for row, _ in self.inserts],
-            ).scalars().all()
-            for decision_id, (_, continued) in zip(ids, self.inserts, strict=True):
-                if continued is not None:
-                    self.continued_inserts.append({**continued, "decision_id": decision_id})
+            ids = [row[0] for row in self.updates]
+            conn.execute(insert(HISTORY).from_select(
+                [*HISTORY_COLUMNS, "superseded_at"],
+                select(*(DECISION.c[n] for n in HISTORY_COLUMNS),
+                       literal(self.now, HISTORY.c.superseded_at.type))
+                .where(DECISION.c.id.in_(bindparam("ids", expanding=True))),
+            ), {"ids": ids})
+            bulk.update_rows(conn, DECISION, DECISION_COLUMNS[3:], self.updates)
+        bulk.insert_rows(conn, DECISION, DECISION_COLUMNS, self.inserts)
         if self.continued_deletes:
-            conn.execute(delete(CONTINUED).where(CONTINUED.c.id.in_(self.continued_deletes)))
-        if self.continued_updates:
-            conn.execute(
-                update(CONTINUED).where(CONTINUED.c.id == bindparam("b_id"))
-                .values({name: bindparam(f"b_{name}") for name in CONTINUED_CONTENT}),
-                self.continued_updates,
-            )
-        if self.continued_inserts:
-            conn.execute(insert(CONTINUED), self.continued_inserts)
-        self.inserts, self.updates, self.history = [], [], []
+            conn.execute(delete(CONTINUED).where(
+                CONTINUED.c.id.in_(bindparam("ids", expanding=True))),
+                {"ids": self.continued_deletes})
+        bulk.update_rows(conn, CONTINUED, CONTINUED_COLUMNS[3:], self.continued_updates)
+        bulk.insert_rows(conn, CONTINUED, CONTINUED_COLUMNS, self.continued_inserts)
+        self.inserts, self.updates = [], []
         self.continued_inserts, self.continued_updates, self.continued_deletes = [], [], []
 
-    def withdraw_stale(self, pack_hash: str) -> int:
+    def withdraw_stale(self) -> int:
         """Move decisions made under another version of the pack, and not renewed, to history.
 
-        Every product in scope was just decided under ``pack_hash``; what still
-        carries another hash left the scope (e.g. the pack's product categories).
+        Every product in scope was just decided under this pack's hash; what
+        still carries another one left the scope (e.g. the pack's product
+        categories), and is withdrawn with its continuity allocation.
         """
-        d = DECISION
-        stale = and_(d.c.pack_id == self.keys["pack_id"], d.c.gemeente == self.keys["gemeente"],
-                     d.c.pack_hash != pack_hash)
+        d, k = DECISION, CONTINUED
         conn = self.conn
-        conn.execute(insert(HISTORY).from_select(
-            [*HISTORY_COLUMNS, "superseded_at"],
-            select(*(d.c[name] for name in HISTORY_COLUMNS),
-                   literal(self.now, HISTORY.c.superseded_at.type)).where(stale),
-        ))
-        conn.execute(delete(CONTINUED).where(CONTINUED.c.decision_id.in_(
-            select(d.c.id).where(stale))))
-        return conn.execute(delete(d).where(stale)).rowcount or 0
+        stale = list(conn.execute(
+            select(d.c.toewijzing_nummer).where(d.c.pack_id == self.pack_id,
+                                                d.c.gemeente == self.gemeente,
+                                                d.c.pack_hash != self.pack_hash)).scalars())
+        ours = (d.c.pack_id == self.pack_id, d.c.gemeente == self.gemeente)
+        for start in range(0, len(stale), BATCH):
+            numbers = {"n": stale[start:start + BATCH]}
+            chosen = d.c.toewijzing_nummer.in_(bindparam("n", expanding=True))
+            conn.execute(insert(HISTORY).from_select(
+                [*HISTORY_COLUMNS, "superseded_at"],
+                select(*(d.c[name] for name in HISTORY_COLUMNS),
+                       literal(self.now, HISTORY.c.superseded_at.type)).where(*ours, chosen),
+            ), numbers)
+            conn.execute(delete(k).where(
+                k.c.pack_id == self.pack_id, k.c.gemeente == self.gemeente,
+                k.c.toewijzing_nummer.in_(bindparam("n", expanding=True))), numbers)
+            conn.execute(delete(d).where(*ours, chosen), numbers)
+        return len(stale)
 
 
 def _decide_group(rows: list[Record], care: list[Record], loaded: LoadedPack,
@@ -321,52 +323,39 @@ def _decide_group(rows: list[Record], care: list[Record], loaded: LoadedPack,
     outcome = decide_product(facts, loaded.info, contracted)
     stats.statuses[outcome.status] += 1
     first = rows[0]
-    content = (
-        first[1], first[2], facts.aanbieder, facts.product_categorie, facts.product_code,
-        outcome.status, ";".join(outcome.reasons), outcome.regime, outcome.transfer,
-        outcome.referral_date, outcome.referral_evidence,
-        facts.request.dagtekening if facts.request else None,
-        evidence_json(facts, outcome.referral_evidence), loaded.sha256,
-    )
+    reasons = ";".join(outcome.reasons)
+    evidence = evidence_json(facts, outcome.referral_evidence)
+    compared = (outcome.status, reasons, outcome.regime, outcome.transfer,
+                outcome.referral_evidence, evidence, writer.pack_hash)
+    keys = (writer.pack_id, writer.gemeente, facts.toewijzing_nummer)
+    parties = (first[1], first[2], facts.aanbieder, facts.product_categorie, facts.product_code)
     decision_id = first[_D]
-    continued: dict[str, Any] | None = None
-    if outcome.period_start is not None and outcome.regime is not None:
-        continued = {
-            **writer.keys, "toewijzing_nummer": facts.toewijzing_nummer,
-            "allocation_id": first[1], "client_id": first[2], "aanbieder": facts.aanbieder,
-            "product_categorie": facts.product_categorie, "product_code": facts.product_code,
-            "period_start": outcome.period_start, "period_end": outcome.period_end,
-            "regime": outcome.regime, "transfer_next_year": outcome.transfer,
-        }
     if decision_id is None:
         stats.new += 1
-        row = dict(zip(DECISION_CONTENT, content, strict=True))
-        writer.inserts.append(({**row, **writer.keys, "toewijzing_nummer": facts.toewijzing_nummer,
-                                "decided_at": writer.now}, continued))
-        return
-    old = tuple(first[_D + 2:_K])
-    if old == content:
+        writer.inserts.append((
+            *keys, *parties, outcome.status, reasons, outcome.regime, outcome.transfer,
+            outcome.referral_date, outcome.referral_evidence,
+            facts.request.dagtekening if facts.request else None, evidence, writer.pack_hash,
+            writer.now))
+    elif tuple(first[_D + 1:_K]) == compared:
         stats.unchanged += 1
     else:
         stats.changed += 1
-        old_row = dict(zip(DECISION_CONTENT, old, strict=True))
-        writer.history.append({
-            **{name: old_row[name] for name in HISTORY_COLUMNS if name in old_row},
-            **writer.keys, "toewijzing_nummer": facts.toewijzing_nummer,
-            "decided_at": first[_D + 1], "superseded_at": writer.now,
-        })
-        writer.updates.append({"b_id": decision_id, "b_decided_at": writer.now,
-                               **{f"b_{n}": v for n, v in zip(DECISION_CONTENT, content,
-                                                                strict=True)}})
+        writer.updates.append((
+            decision_id, *parties, outcome.status, reasons, outcome.regime, outcome.transfer,
+            outcome.referral_date, outcome.referral_evidence,
+            facts.request.dagtekening if facts.request else None, evidence, writer.pack_hash,
+            writer.now))
     continued_id = first[_K]
-    if continued is None:
+    if outcome.regime is None or outcome.period_start is None:
         if continued_id is not None:
             writer.continued_deletes.append(continued_id)
-    elif continued_id is None:
-        writer.continued_inserts.append({**continued, "decision_id": decision_id})
-    elif tuple(first[_K + 1:]) != tuple(continued[n] for n in CONTINUED_CONTENT):
-        writer.continued_updates.append({"b_id": continued_id,
-                                         **{f"b_{n}": continued[n] for n in CONTINUED_CONTENT}})
+        return
+    period = (outcome.period_start, outcome.period_end, outcome.regime, outcome.transfer)
+    if continued_id is None:
+        writer.continued_inserts.append((*keys, *parties, *period))
+    elif tuple(first[_K + 1:]) != period:
+        writer.continued_updates.append((continued_id, *parties, *period))
 
 
 @contextmanager
@@ -402,9 +391,8 @@ def decide_all(engine: Engine, loaded: LoadedPack, *, now: datetime | None = Non
     """Decide every allocated product of the pack's gemeente and store what changed."""
     stats = DecideStats()
     contracted = loaded.pack.contracted_agbs()
-    stamp = now or persist.now()
     with _exclusive(engine, loaded.info.id) as conn:
-        writer = _Writer(conn, loaded, stamp)
+        writer = _Writer(conn, loaded, now or persist.now())
         products = conn.execute(products_query(loaded).execution_options(yield_per=YIELD_PER))
         care = _CareMerge(iter(conn.execute(
             care_query(loaded.info.gemeente).execution_options(yield_per=YIELD_PER))))
@@ -413,5 +401,5 @@ def decide_all(engine: Engine, loaded: LoadedPack, *, now: datetime | None = Non
             if writer.pending() >= BATCH:
                 writer.flush()
         writer.flush()
-        stats.withdrawn = writer.withdraw_stale(loaded.sha256)
+        stats.withdrawn = writer.withdraw_stale()
     return stats

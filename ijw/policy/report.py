@@ -3,7 +3,7 @@
 CSV and JSON are exports for staff systems and carry the BSN in full; the
 terminal table masks it (:func:`ijw.privacy.mask`). Rows come from the store
 in ToewijzingNummer order, streamed, so a report of a million products does
-not have to fit in memory when written with :func:`write`.
+not have to fit in memory when written with :func:`write_report`.
 
 Columns: ``bsn, agb, toewijzingnummer, productcategorie, productcode, status,
 reasons, regime, transfer_2025, referral_date, referral_evidence,
@@ -25,7 +25,7 @@ from typing import Any, Literal, TextIO
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, select
 
 from ijw.errors import ConfigurationError
 from ijw.policy.continuity import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, facts_from_evidence
@@ -87,6 +87,13 @@ class ReportRow:
     period_end: date | None
 
 
+def _continued(d: Any) -> Any:
+    """The join of a decision to its continuity allocation (by the decision's key)."""
+    k = CONTINUED
+    return and_(k.c.pack_id == d.c.pack_id, k.c.gemeente == d.c.gemeente,
+                k.c.toewijzing_nummer == d.c.toewijzing_nummer)
+
+
 def columns(pack: LoadedPack) -> tuple[str, ...]:
     """The report's column names."""
     return ("bsn", "agb", "toewijzingnummer", "productcategorie", "productcode", "status",
@@ -103,13 +110,14 @@ def iter_rows(engine: Engine, pack: LoadedPack) -> Iterator[ReportRow]:
                d.c.referral_date, d.c.referral_evidence, d.c.request_date,
                CONTINUED.c.period_start, CONTINUED.c.period_end)
         .join(CLIENT, CLIENT.c.id == d.c.client_id)
-        .outerjoin(CONTINUED, CONTINUED.c.decision_id == d.c.id)
+        .outerjoin(CONTINUED, _continued(d))
         .where(d.c.pack_id == pack.info.id, d.c.gemeente == pack.info.gemeente)
         .order_by(d.c.toewijzing_nummer)
     )
     with engine.connect() as conn:
         for row in conn.execute(query.execution_options(yield_per=5_000)):
-            yield ReportRow(*row)
+            values: tuple[Any, ...] = tuple(row)
+            yield ReportRow(*values)
 
 
 def _day(value: date | None) -> str | None:
@@ -159,7 +167,7 @@ def _write_table(report: ContinuityReport, out: TextIO) -> None:
     console.print(report.summary(), highlight=False)
 
 
-def write(report: ContinuityReport, fmt: str, out: TextIO) -> None:
+def write_report(report: ContinuityReport, fmt: str, out: TextIO) -> None:
     """Write the report to ``out`` in ``fmt`` (``table``, ``csv`` or ``json``), streaming."""
     writers = {"csv": _write_csv, "json": _write_json, "table": _write_table}
     if fmt not in writers:
@@ -170,7 +178,7 @@ def write(report: ContinuityReport, fmt: str, out: TextIO) -> None:
 def render(report: ContinuityReport, fmt: str) -> str:
     """The report as one string (``table``, ``csv`` or ``json``)."""
     buffer = io.StringIO()
-    write(report, fmt, buffer)
+    write_report(report, fmt, buffer)
     return buffer.getvalue()
 
 
@@ -187,11 +195,13 @@ def explain(report_or_engine: ContinuityReport | Engine, toewijzing_nummer: int,
     else:
         engine = report_or_engine
     d = DECISION
-    query = (select(d.c.pack_id, d.c.gemeente, d.c.status, d.c.reasons, d.c.regime,
+    query = (select(d.c.toewijzing_nummer, d.c.aanbieder, d.c.product_categorie,
+                    d.c.product_code, d.c.pack_id, d.c.gemeente, d.c.status, d.c.reasons,
+                    d.c.regime,
                     d.c.transfer_next_year, d.c.evidence, d.c.pack_hash, d.c.decided_at,
                     CLIENT.c.bsn, CONTINUED.c.period_start, CONTINUED.c.period_end)
              .join(CLIENT, CLIENT.c.id == d.c.client_id)
-             .outerjoin(CONTINUED, CONTINUED.c.decision_id == d.c.id)
+             .outerjoin(CONTINUED, _continued(d))
              .where(d.c.toewijzing_nummer == toewijzing_nummer)
              .order_by(d.c.pack_id, d.c.gemeente))
     if pack is not None:
@@ -204,7 +214,9 @@ def explain(report_or_engine: ContinuityReport | Engine, toewijzing_nummer: int,
                                  "run `ijw continuity --rules PACK` first")
     return "\n\n".join(
         explain_decision(
-            facts_from_evidence(row.evidence), bsn=mask(row.bsn), pack_id=row.pack_id,
+            facts_from_evidence(row.evidence, row.toewijzing_nummer, row.aanbieder,
+                                (row.product_categorie, row.product_code)),
+            bsn=mask(row.bsn), pack_id=row.pack_id,
             gemeente=row.gemeente, status=row.status,
             reasons=tuple(r for r in row.reasons.split(";") if r), regime=row.regime,
             transfer=bool(row.transfer_next_year), pack_hash=row.pack_hash,

@@ -30,16 +30,26 @@ def group_key(group: str) -> int:
 
 
 @contextmanager
-def group_lock(engine: Engine, group: str) -> Iterator[None]:
-    """Hold the PostgreSQL advisory lock of ``group`` (blocking) for the block."""
+def group_lock(engine: Engine, group: str, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the PostgreSQL advisory lock of ``group`` for the block.
+
+    With ``wait=False`` the block gets ``False`` at once when another holder
+    has the group (and nothing is held); otherwise it waits and gets ``True``.
+    """
+    key = {"k": group_key(group)}
     with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": group_key(group)})
+        if wait:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), key)
+            held = True
+        else:
+            held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), key).scalar())
         conn.commit()
         try:
-            yield
+            yield held
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": group_key(group)})
-            conn.commit()
+            if held:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), key)
+                conn.commit()
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -458,12 +459,16 @@ class ContinuityAllocation(Base):
     __tablename__ = "continuity_allocation"
     __table_args__ = (
         UniqueConstraint("pack_id", "gemeente", "toewijzing_nummer"),
-        UniqueConstraint("decision_id"),
+        #: The link to its decision: the decision's own key.
+        ForeignKeyConstraint(
+            ["pack_id", "gemeente", "toewijzing_nummer"],
+            ["continuity_decision.pack_id", "continuity_decision.gemeente",
+             "continuity_decision.toewijzing_nummer"],
+        ),
         Index("ix_continuity_allocation_party", "aanbieder", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("continuity_decision.id"))
     pack_id: Mapped[str] = mapped_column(String(64))
     gemeente: Mapped[str] = mapped_column(String(4))
     toewijzing_nummer: Mapped[int] = mapped_column(BigInteger)
