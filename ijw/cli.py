@@ -27,6 +27,7 @@ from ijw import api, logs
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
+from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.resources import SCHEMA_DIR_ENV
 from ijw.store import db as store_db
@@ -231,6 +232,8 @@ def _print_summary(summary: ImportSummary) -> None:
 
 
 app.command("monitor")(monitor_command)
+app.command("continuity")(continuity_command)
+app.add_typer(referrals_app, name="referrals")
 
 db_app = typer.Typer(
     help="The store's database: migrations. Example: ijw db upgrade", no_args_is_help=True)
