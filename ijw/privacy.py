@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_LONG_DIGITS = re.compile(r"(?<!\d)\d{5,}(\d{4})(?!\d)")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{4,}(\d{4})(?!\d)")
 
 
 def mask(bsn: str) -> str:
@@ -20,9 +20,11 @@ def mask(bsn: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """Mask every run of nine or more digits in ``text``.
+    """Mask every run of eight or more digits in ``text``.
 
-    Longer runs are masked too, since a BSN can hide inside a longer invalid
-    value that an error message quotes. Eight-digit AGB codes stay readable.
+    Eight covers a BSN that lost its leading zero, and longer runs are masked
+    too, since a BSN can hide inside a longer invalid value that an error
+    message quotes. Privacy wins over readability: an 8-digit AGB code in free
+    text is masked as well (its last four digits stay).
     """
     return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(1), text)
