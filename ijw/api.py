@@ -26,6 +26,15 @@ from sqlalchemy import Engine
 from ijw.errors import ConfigurationError, Finding
 from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
+from ijw.policy.api import (
+    ContinuityReport,
+    answer_spic_317s,
+    decide,
+    explain,
+    export_spic_301s,
+    import_referrals,
+    render,
+)
 from ijw.queries import (
     AllocationInfo,
     ClientOverview,
@@ -195,6 +204,7 @@ def rules() -> list[Rule]:
 __all__ = [
     "AllocationInfo",
     "ClientOverview",
+    "ContinuityReport",
     "FileOutcome",
     "ImportSummary",
     "Message",
@@ -202,14 +212,20 @@ __all__ = [
     "ReadResult",
     "ValidationReport",
     "allocations",
+    "answer_spic_317s",
     "client_overview",
+    "decide",
+    "explain",
+    "export_spic_301s",
     "finding_json",
     "import_paths",
+    "import_referrals",
     "iter_validate",
     "messages",
     "open_store",
     "parse",
     "read",
+    "render",
     "result_json",
     "rules",
     "schema_set",

@@ -33,10 +33,10 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
-def _store(db_url: str | None) -> Engine:
+def _store(db_url: str | None, *, create: bool = True) -> Engine:
     from ijw.api import open_store  # ijw.api imports ijw.policy.api: import it late
 
-    return open_store(db_url)
+    return open_store(db_url, create=create)
 
 
 def _day(value: str | None) -> date | None:
@@ -86,7 +86,7 @@ def continuity_command(
 
     Example: ijw continuity --rules rules/amsterdam-esjh-2024.toml --format csv --out continuity.csv
     """
-    engine = _store(db_url)
+    engine = _store(db_url, create=False)
     day = _day(today)
     report = api.decide(engine, rules, today=day)
     err = Console(stderr=True, soft_wrap=True)

@@ -35,7 +35,6 @@ from sqlalchemy import (
     Engine,
     Select,
     and_,
-    bindparam,
     delete,
     insert,
     literal,
@@ -86,6 +85,8 @@ REQUESTED = table_of(RequestedProduct)
 YIELD_PER = 20_000
 #: Changed rows written per batch.
 BATCH = 20_000
+#: PostgreSQL work_mem for the run's transaction (the sort by ToewijzingNummer).
+PG_WORK_MEM = "128MB"
 
 #: Decision columns compared to tell whether a product's decision changed. The
 #: rest (referral and request dates, product, parties) follows from the evidence.
@@ -275,14 +276,13 @@ class _Writer:
                 [*HISTORY_COLUMNS, "superseded_at"],
                 select(*(DECISION.c[n] for n in HISTORY_COLUMNS),
                        literal(self.now, HISTORY.c.superseded_at.type))
-                .where(DECISION.c.id.in_(bindparam("ids", expanding=True))),
+                .where(bulk.in_ids(conn, DECISION.c.id)),
             ), {"ids": ids})
             bulk.update_rows(conn, DECISION, DECISION_COLUMNS[3:], self.updates)
         bulk.insert_rows(conn, DECISION, DECISION_COLUMNS, self.inserts)
         if self.continued_deletes:
-            conn.execute(delete(CONTINUED).where(
-                CONTINUED.c.id.in_(bindparam("ids", expanding=True))),
-                {"ids": self.continued_deletes})
+            conn.execute(delete(CONTINUED).where(bulk.in_ids(conn, CONTINUED.c.id)),
+                         {"ids": self.continued_deletes})
         bulk.update_rows(conn, CONTINUED, CONTINUED_COLUMNS[3:], self.continued_updates)
         bulk.insert_rows(conn, CONTINUED, CONTINUED_COLUMNS, self.continued_inserts)
         self.inserts, self.updates = [], []
@@ -304,7 +304,7 @@ class _Writer:
         ours = (d.c.pack_id == self.pack_id, d.c.gemeente == self.gemeente)
         for start in range(0, len(stale), BATCH):
             numbers = {"n": stale[start:start + BATCH]}
-            chosen = d.c.toewijzing_nummer.in_(bindparam("n", expanding=True))
+            chosen = bulk.in_ids(conn, d.c.toewijzing_nummer, "n")
             conn.execute(insert(HISTORY).from_select(
                 [*HISTORY_COLUMNS, "superseded_at"],
                 select(*(d.c[name] for name in HISTORY_COLUMNS),
@@ -312,7 +312,7 @@ class _Writer:
             ), numbers)
             conn.execute(delete(k).where(
                 k.c.pack_id == self.pack_id, k.c.gemeente == self.gemeente,
-                k.c.toewijzing_nummer.in_(bindparam("n", expanding=True))), numbers)
+                bulk.in_ids(conn, k.c.toewijzing_nummer, "n")), numbers)
             conn.execute(delete(d).where(*ours, chosen), numbers)
         return len(stale)
 
@@ -381,6 +381,10 @@ def _exclusive(engine: Engine, pack_id: str) -> Iterator[Connection]:
             with engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
+                    # The queries are read whole through a cursor: plan for all
+                    # rows, not the first 10%, and sort in memory.
+                    conn.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+                    conn.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
                     yield conn
         finally:
             side.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

@@ -18,7 +18,7 @@ from ijw.store.schema import Base, table_of
 from ijw.store.schema import Message as MessageRow
 
 VOLATILE = frozenset({"id", "received_at", "imported_at", "run_id", "started_at",
-                      "finished_at"})
+                      "finished_at", "decided_at", "superseded_at"})
 SKIPPED_TABLES = frozenset({"import_run", "alembic_version"})
 
 

@@ -62,13 +62,6 @@ def upgrade() -> None:
         sa.Column("evidence", sa.Text(), nullable=False),
         sa.Column("pack_hash", sa.String(length=64), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["allocation_id"], ["allocation.id"],
-            name=op.f("fk_continuity_decision_allocation_id_allocation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"], ["client.id"], name=op.f("fk_continuity_decision_client_id_client")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_continuity_decision")),
         sa.UniqueConstraint(
             "pack_id", "gemeente", "toewijzing_nummer",
@@ -103,7 +96,6 @@ def upgrade() -> None:
     op.create_table(
         "continuity_allocation",
         sa.Column("id", ID, nullable=False),
-        sa.Column("decision_id", ID, nullable=False),
         sa.Column("pack_id", sa.String(length=64), nullable=False),
         sa.Column("gemeente", sa.String(length=4), nullable=False),
         sa.Column("toewijzing_nummer", sa.BigInteger(), nullable=False),
@@ -117,20 +109,15 @@ def upgrade() -> None:
         sa.Column("regime", sa.String(length=32), nullable=False),
         sa.Column("transfer_next_year", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["allocation_id"], ["allocation.id"],
-            name=op.f("fk_continuity_allocation_allocation_id_allocation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"], ["client.id"], name=op.f("fk_continuity_allocation_client_id_client")
-        ),
-        sa.ForeignKeyConstraint(
-            ["decision_id"], ["continuity_decision.id"],
-            name=op.f("fk_continuity_allocation_decision_id_continuity_decision"),
+            ["pack_id", "gemeente", "toewijzing_nummer"],
+            [
+                "continuity_decision.pack_id",
+                "continuity_decision.gemeente",
+                "continuity_decision.toewijzing_nummer",
+            ],
+            name=op.f("fk_continuity_allocation_pack_id_continuity_decision"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_continuity_allocation")),
-        sa.UniqueConstraint(
-            "decision_id", name=op.f("uq_continuity_allocation_decision_id")
-        ),
         sa.UniqueConstraint(
             "pack_id", "gemeente", "toewijzing_nummer",
             name=op.f("uq_continuity_allocation_pack_id_gemeente_toewijzing_nummer"),
