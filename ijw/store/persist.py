@@ -41,6 +41,14 @@ _CURRENT_ALLOCATION = Prepared(select(
     ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
     ALLOCATION.c.referentie_aanbieder,
 ).where(ALLOCATION.c.gemeente == bindparam("g"), ALLOCATION.c.toewijzing_nummer == bindparam("n")))
+_FIRST_REFERENCE = Prepared(
+    select(VERSION.c.referentie_aanbieder)
+    .where(VERSION.c.allocation_id == bindparam("allocation_id"),
+           VERSION.c.referentie_aanbieder.is_not(None))
+    .order_by(VERSION.c.toewijzingsdatum, VERSION.c.toewijzingstijd,
+              VERSION.c.referentie_aanbieder)
+    .limit(1)
+)
 _INSERT_MESSAGE = Inserter(MESSAGE)
 _INSERT_CLIENT = Inserter(CLIENT)
 _INSERT_ALLOCATION = Inserter(ALLOCATION)
@@ -187,17 +195,18 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
             })
         else:
             allocation_id, datum, tijd, referentie = current
-            newer = (p.toewijzingsdatum, p.toewijzingstijd) > (datum, tijd)
-            if newer:
-                update_fields = dict(fields, message_id=message_id)
-                update_fields["referentie_aanbieder"] = referentie or p.referentie_aanbieder
-                conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
-                                                  **update_fields})
-            elif referentie is None and p.referentie_aanbieder:
-                conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
-                                                  "referentie_aanbieder": p.referentie_aanbieder})
+            if (p.toewijzingsdatum, p.toewijzingstijd) > (datum, tijd):
+                conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id, **fields,
+                                                  "referentie_aanbieder": referentie,
+                                                  "message_id": message_id})
         _INSERT_VERSION(conn, {"allocation_id": allocation_id, "message_id": message_id,
                                **fields})
+        if p.referentie_aanbieder:
+            # The link to the honoured verzoek is the reference of the earliest version
+            # that carried one, whatever order the 301s arrived in (ties: the lowest).
+            link = _FIRST_REFERENCE.scalar(conn, allocation_id=allocation_id)
+            conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
+                                              "referentie_aanbieder": link})
 
 
 def _care_lines(
