@@ -8,10 +8,11 @@ a client: the caller decides what to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import Engine, select
 
+from ijw.rules.context import AllocationView
 from ijw.store.schema import (
     Allocation,
     CareLine,
@@ -46,22 +47,8 @@ class MessageInfo:
     retourcodes: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AllocationInfo:
-    """A toewijzing in its current state."""
-
-    gemeente: str
-    toewijzing_nummer: int
-    bsn: str
-    aanbieder: str
-    referentie_aanbieder: str | None
-    product_categorie: str | None
-    product_code: str | None
-    toewijzingsdatum: date
-    toewijzingstijd: time
-    ingangsdatum: date
-    einddatum: date | None
-    reden_wijziging: str | None
+#: A toewijzing in its current state (the same view the technical rules get).
+AllocationInfo = AllocationView
 
 
 @dataclass(frozen=True, slots=True)
