@@ -9,7 +9,7 @@ the strict (raising) form of an operation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -94,13 +94,3 @@ class StoreError(IjwError):
     """The database is unreachable or refused an operation (exit code 3)."""
 
     default_message = "database error"
-
-
-@dataclass(frozen=True, slots=True)
-class FindingList:
-    """An ordered collection of findings with small conveniences."""
-
-    items: tuple[Finding, ...] = field(default_factory=tuple)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)

@@ -21,7 +21,7 @@ import re
 import shutil
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -526,8 +526,3 @@ def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
                  on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
     """Import files and folders; see the module docstring for the guarantees."""
     return Importer(engine, options, on_file).run(paths)
-
-
-def iter_outcomes(summary: ImportSummary) -> Iterator[FileOutcome]:
-    """The outcomes of a run, in processing order."""
-    yield from summary.files

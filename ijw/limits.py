@@ -9,6 +9,3 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 #: Environment variable that overrides :data:`DEFAULT_MAX_BYTES`.
 MAX_BYTES_ENV = "IJW_MAX_BYTES"
-
-#: Longest piece of a value quoted in an error message.
-QUOTE_LIMIT = 60

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ijw import messages
 from ijw.errors import ConfigurationError, Finding, InvalidMessageError, Level
-from ijw.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, QUOTE_LIMIT
+from ijw.limits import DEFAULT_MAX_BYTES, MAX_BYTES_ENV
 from ijw.messages import IJW_NAMESPACE, Message, shape_of
 from ijw.privacy import scrub
 from ijw.schemas import SchemaSet
@@ -295,4 +295,4 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-__all__ = ["QUOTE_LIMIT", "ReadResult", "Source", "iter_files", "load_bytes", "parse", "read"]
+__all__ = ["ReadResult", "Source", "iter_files", "load_bytes", "parse", "read"]

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from ijw.store.db import make_engine
-from ijw.store.schema import Base, table_of
-from ijw.store.schema import Message as MessageRow
+from ijw.store.schema import Base
 
 VOLATILE = frozenset({"id", "received_at", "imported_at", "run_id", "started_at",
                       "finished_at", "decided_at", "superseded_at"})
@@ -67,4 +66,4 @@ def canonical_dump(store: Engine | str) -> list[str]:
     return sorted(out)
 
 
-__all__ = ["MessageRow", "canonical_dump", "table_of"]
+__all__ = ["canonical_dump"]

@@ -11,7 +11,7 @@ SQLAlchemy would use, so the stored data is identical either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -133,9 +133,3 @@ def _param(table: Table, key: str) -> Any:
     from sqlalchemy import bindparam
 
     return bindparam(key, type_=table.c[key].type)
-
-
-def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows without needing their ids (Core executemany: one round trip)."""
-    if rows:
-        conn.execute(insert(table), list(rows))
