@@ -264,9 +264,16 @@ class Importer:
             self._batch(queue[start:start + size], run_id)
 
     def start_run(self) -> int:
+        """Record this run; first mark runs of this host whose process is gone as interrupted."""
+        host = socket.gethostname()
         with self.engine.begin() as conn:
+            stale = conn.execute(select(RUN.c.id, RUN.c.pid).where(
+                RUN.c.status == "running", RUN.c.host == host)).all()
+            gone = [r.id for r in stale if not _process_alive(r.pid)]
+            if gone:
+                conn.execute(update(RUN).where(RUN.c.id.in_(gone)).values(status="interrupted"))
             return persist.new_id(conn.execute(insert(RUN).values(
-                started_at=persist.now(), host=socket.gethostname(), pid=os.getpid(),
+                started_at=persist.now(), host=host, pid=os.getpid(),
                 status="running",
             )))
 
@@ -512,6 +519,16 @@ class Importer:
             (target.parent / f"{target.name}.reason.txt").write_text(
                 (outcome.reason or outcome.outcome) + "\n", encoding="utf-8")
         shutil.move(str(path), str(target))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def groups(queue: list[_Queued]) -> list[tuple[str, list[_Queued]]]:

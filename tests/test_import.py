@@ -21,7 +21,7 @@ from ijw import api
 from ijw.messages import lookup
 from ijw.reading import read
 from ijw.store.dump import canonical_dump
-from ijw.store.schema import Message, table_of
+from ijw.store.schema import ImportRun, Message, table_of
 from tests import synth
 from tests.conftest import FIXTURES, OUR_SCHEMAS
 
@@ -249,3 +249,27 @@ def test_sigkill_then_rerun_equals_a_clean_run(db_url: str, tmp_path: Path) -> N
     assert canonical_dump(db_url) == expected
     assert {p.name: p.read_bytes() for p in outbox.iterdir() if not p.name.startswith(".")
             } == expected_out
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        statuses = sorted(conn.execute(select(ImportRun.__table__.c.status)).scalars())
+    engine.dispose()
+    # A killed run is marked interrupted by the next one (a kill may also land before a run
+    # recorded itself, or after it finished): none is left 'running'.
+    assert "running" not in statuses and "finished" in statuses
+    assert set(statuses) <= {"finished", "interrupted"}
+
+
+def test_a_killed_runs_bookkeeping_is_marked_interrupted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/s.db"
+    _import(DEMO, url, tmp_path / "out")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    engine = create_engine(url)
+    runs = ImportRun.__table__
+    with engine.begin() as conn:
+        conn.execute(runs.update().values(status="running", pid=int(dead.stdout)))
+    _import(DEMO, url, tmp_path / "out")
+    with engine.connect() as conn:
+        statuses = sorted(conn.execute(select(runs.c.status)).scalars())
+    engine.dispose()
+    assert statuses == ["finished", "interrupted"]

@@ -199,7 +199,11 @@ def store_errors(url: URL, doing: str = "use") -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        raise StoreError(f"cannot {doing} database {mask_url(url)}: {_reason(exc, url)}") from None
+        reason = _reason(exc, url)
+        if "invalid connection option" in reason or "invalid dsn" in reason:
+            # The URL itself is wrong: a configuration error, not an outage.
+            raise ConfigurationError(f"database URL {mask_url(url)}: {reason}") from None
+        raise StoreError(f"cannot {doing} database {mask_url(url)}: {reason}") from None
 
 
 def make_engine(url: str | URL | None = None, *, check: bool = True, **options: Any) -> Engine:
