@@ -12,17 +12,16 @@ municipal systems call them directly::
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from ijw.clock import today_in_amsterdam
 from ijw.errors import ConfigurationError, Finding
 from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
@@ -49,9 +48,6 @@ from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
 from ijw.store import db
 from ijw.writing import write
-
-#: Environment variable that fixes "today" (for reproducible runs and tests).
-TODAY_ENV = "IJW_TODAY"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -116,17 +112,6 @@ def validate(
 ) -> ValidationReport:
     """Validate files and folders (recursively)."""
     return ValidationReport(tuple(iter_validate(paths, schemas=schemas, max_bytes=max_bytes)))
-
-
-def today_in_amsterdam() -> date:
-    """The receiver's system date in Europe/Amsterdam (TR135 and working days)."""
-    override = os.environ.get(TODAY_ENV)
-    if override:
-        try:
-            return date.fromisoformat(override)
-        except ValueError:
-            raise ConfigurationError(f"{TODAY_ENV}={override!r} is not a date") from None
-    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Engine:

@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 import traceback
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,9 +23,11 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
 from ijw import api, logs
+from ijw.clock import parse_day
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
+from ijw.options import DbOption
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.resources import SCHEMA_DIR_ENV
@@ -114,11 +115,6 @@ def list_rules() -> None:
     Console(width=max(120, Console().width)).print(table)
 
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="IJW_DATABASE_URL",
-                 help="Database URL (default: SQLite file ijw.db in the current folder)."),
-]
 
 
 class LogFormat(StrEnum):
@@ -186,7 +182,7 @@ def import_(
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
-    day = _parse_day(today)
+    day = parse_day(today)
     err = Console(stderr=True)
     show_progress = output is OutputFormat.text and err.is_terminal
     with Progress(console=err, transient=True, disable=not show_progress) as progress:
@@ -201,15 +197,6 @@ def import_(
     else:
         _print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
-
-
-def _parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigurationError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _print_summary(summary: ImportSummary) -> None:

@@ -26,6 +26,7 @@ from rich.text import Text
 
 from ijw import api
 from ijw.monitor import MonitorItem, MonitorReport, Status, monitor
+from ijw.options import DbOption
 from ijw.privacy import mask
 
 #: Exit code when ``--fail-on-overdue`` finds an overdue verzoek (ijw.cli's EXIT_INVALID).
@@ -67,11 +68,7 @@ def monitor_command(
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail-on-overdue", help="Exit 1 when any verzoek is overdue.")
     ] = False,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", envvar="IJW_DATABASE_URL",
-                     help="Database URL (default: SQLite file ijw.db in the current folder)."),
-    ] = None,
+    db: DbOption = None,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the verzoeken answered on time.")
     ] = False,

@@ -18,33 +18,17 @@ decisions; the earlier ones stay in ``continuity_decision_history``.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from ijw.errors import ConfigurationError
+from ijw.clock import AMSTERDAM, today_in_amsterdam
 from ijw.policy.decisions import decide_all
 from ijw.policy.exports import answer_locked_317s, export_year_end_301s
 from ijw.policy.pack import LoadedPack, load_pack
 from ijw.policy.referrals import import_register
 from ijw.policy.report import FORMATS, ContinuityReport, explain, render, write_report
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-#: Same variable as :data:`ijw.api.TODAY_ENV` (not imported: ijw.api imports this module).
-TODAY_ENV = "IJW_TODAY"
-
-
-def _today() -> date:
-    override = os.environ.get(TODAY_ENV)
-    if override:
-        try:
-            return date.fromisoformat(override)
-        except ValueError:
-            raise ConfigurationError(f"{TODAY_ENV}={override!r} is not a date") from None
-    return datetime.now(AMSTERDAM).date()
 
 
 def _pack(pack: str | Path | LoadedPack) -> LoadedPack:
@@ -70,7 +54,7 @@ def decide(engine: Engine, pack_path: str | Path | LoadedPack, *,
     report warns about.
     """
     loaded = _pack(pack_path)
-    day = today or _today()
+    day = today or today_in_amsterdam()
     stats = decide_all(engine, loaded)
     warnings = list(loaded.warnings())
     info = loaded.info
@@ -92,7 +76,7 @@ def export_spic_301s(engine: Engine, pack_path: str | Path | LoadedPack, outbox:
     now in Europe/Amsterdam). Returns the files (existing ones are not rewritten).
     """
     loaded = report.pack if report is not None else _pack(pack_path)
-    day = today or _today()
+    day = today or today_in_amsterdam()
     if report is None:
         decide(engine, loaded, today=day)
     moment = at or datetime.now(AMSTERDAM).time().replace(microsecond=0)
@@ -108,7 +92,7 @@ def answer_spic_317s(engine: Engine, pack_path: str | Path | LoadedPack, outbox:
     a fresh ``report`` of the same pack is passed.
     """
     loaded = report.pack if report is not None else _pack(pack_path)
-    day = today or _today()
+    day = today or today_in_amsterdam()
     if report is None:
         decide(engine, loaded, today=day)
     return answer_locked_317s(engine, loaded, Path(outbox), today=day)

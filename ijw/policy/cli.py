@@ -12,7 +12,6 @@ them into the fixed exit codes (2 configuration, 3 database).
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +20,8 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from ijw.errors import ConfigurationError
+from ijw.clock import parse_day
+from ijw.options import DbOption
 from ijw.policy import api
 
 
@@ -37,22 +37,6 @@ def _store(db_url: str | None, *, create: bool = True) -> Engine:
     from ijw.api import open_store  # ijw.api imports ijw.policy.api: import it late
 
     return open_store(db_url, create=create)
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigurationError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="IJW_DATABASE_URL",
-                 help="Database URL (default: SQLite file ijw.db in the current folder)."),
-]
 
 
 def continuity_command(
@@ -87,7 +71,7 @@ def continuity_command(
     Example: ijw continuity --rules rules/amsterdam-esjh-2024.toml --format csv --out continuity.csv
     """
     engine = _store(db_url, create=False)
-    day = _day(today)
+    day = parse_day(today)
     report = api.decide(engine, rules, today=day)
     err = Console(stderr=True, soft_wrap=True)
     for warning in report.warnings:
