@@ -212,6 +212,9 @@ def _print_summary(summary: ImportSummary) -> None:
         if not item.processed:
             console.print(f"[yellow]{item.outcome}[/yellow] {item.file}: {item.reason}",
                           highlight=False, markup=True)
+        elif item.outcome == "registered" and item.findings:
+            for finding in item.findings:
+                console.print(f"[yellow]warning[/yellow] {finding.render()}", highlight=False)
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:

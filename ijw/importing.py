@@ -52,6 +52,8 @@ RUN = table_of(ImportRun)
 STEP = {"JW315": 0, "JW317": 0, "JW301": 1, "JW319": 1, "JW302": 2, "JW320": 2,
         "JW305": 3, "JW307": 4}
 INCOMING = frozenset({"JW305", "JW307", "JW315", "JW317"})
+#: Findings that keep a message the gemeente sent (301, 319) out of the store.
+REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
 REGISTERED = frozenset({"JW301", "JW319"})
 RETOURS = frozenset({"JW302", "JW320"})
 PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
@@ -129,6 +131,12 @@ class ImportSummary:
                 {"file": f.file, "outcome": f.outcome, "message_type": f.message_type,
                  "reason": f.reason}
                 for f in self.files if not f.processed
+            ],
+            # Messages the gemeente sent, stored although a rule found something.
+            "warnings": [
+                {"file": f.file, "message_type": f.message_type,
+                 "findings": [x.render() for x in f.findings]}
+                for f in self.files if f.outcome == "registered" and f.findings
             ],
         }
 
@@ -387,6 +395,9 @@ class Importer:
         accepted = not findings
         level = max((f.level for f in findings), key=list(Level).index, default=None)
         if kind in REGISTERED:
+            # The gemeente sent it: a fact, stored even with findings (they are reported as
+            # warnings), unless it repeats an Identificatie or takes another client's number.
+            accepted = not any(c.rule.code in REGISTER_BLOCKERS for c in checked)
             verdict = "registered" if accepted else "rejected"
         else:
             verdict = "accepted" if accepted else "rejected"

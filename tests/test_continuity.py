@@ -153,7 +153,7 @@ def test_every_decision_equals_expected(db_url: str, tmp_path: Path) -> None:
                   if primary(got[nr]) != (row["status"], row["primary_reason"], row["regime"],
                                           row["transfer_2025"])}
     assert not mismatches
-    assert report.counts == {"eligible": 18, "needs_review": 1, "not_eligible": 12}
+    assert report.counts == {"eligible": 18, "needs_review": 1, "not_eligible": 13}
     assert count(engine, CONTINUED) == 18
     engine.dispose()
 
@@ -187,7 +187,7 @@ def test_other_gemeente_is_not_decided(store: Engine) -> None:
         persist.store_jw301(conn, message, message_id, "0599", "99990003")
     got = decisions(policy.decide(store, PACK, today=TODAY))
     assert "2699" not in got
-    assert len(got) == 31
+    assert len(got) == 32
 
 
 def test_continuity_periods(store: Engine) -> None:
@@ -218,11 +218,11 @@ def test_warnings_name_contracted_parties_without_agb(store: Engine) -> None:
 def test_deciding_twice_writes_nothing_new(db_url: str, tmp_path: Path) -> None:
     engine = load_scenario(db_url, tmp_path / "outbox")
     first = policy.decide(engine, PACK, today=TODAY)
-    assert first.stats.new == 31
+    assert first.stats.new == 32
     rows = table_rows(engine, DECISION)
     continued = table_rows(engine, CONTINUED)
     second = policy.decide(engine, PACK, today=TODAY)
-    assert (second.stats.new, second.stats.changed, second.stats.unchanged) == (0, 0, 31)
+    assert (second.stats.new, second.stats.changed, second.stats.unchanged) == (0, 0, 32)
     assert table_rows(engine, DECISION) == rows
     assert table_rows(engine, CONTINUED) == continued
     assert count(engine, HISTORY) == 0
@@ -237,7 +237,7 @@ def test_deciding_twice_writes_nothing_new(db_url: str, tmp_path: Path) -> None:
     api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "outbox", database_url=db_url,
                      today=TODAY)
     third = policy.decide(engine, PACK, today=TODAY)
-    assert (third.stats.new, third.stats.changed, third.stats.unchanged) == (0, 1, 30)
+    assert (third.stats.new, third.stats.changed, third.stats.unchanged) == (0, 1, 31)
     assert count(engine, HISTORY) == 1
     with engine.connect() as conn:
         old = conn.execute(select(HISTORY).where(HISTORY.c.toewijzing_nummer == 201)).one()
@@ -262,8 +262,8 @@ def test_changed_pack_updates_rows_and_keeps_history(scenario: Engine, tmp_path:
     after = decisions(report)
     assert before["2901"]["regime"] == "spic_2024"
     assert (after["2901"]["regime"], after["2901"]["transfer_2025"]) == ("new_contract", "false")
-    assert report.stats.changed == 31  # every decision names the new pack hash
-    assert count(store, HISTORY) == 31
+    assert report.stats.changed == 32  # every decision names the new pack hash
+    assert count(store, HISTORY) == 32
     with store.connect() as conn:
         hashes = set(conn.execute(select(DECISION.c.pack_hash).distinct()).scalars())
         old = conn.execute(select(HISTORY.c.regime).where(
@@ -280,10 +280,10 @@ def test_narrower_pack_withdraws_products_out_of_scope(scenario: Engine, tmp_pat
                            'continuity_year = 2024\nproduct_categories = ["43", "45"]')
     report = policy.decide(store, narrow, today=TODAY)
     assert set(decisions(report)) == {"2202", "2302"}
-    assert report.stats.withdrawn == 29
+    assert report.stats.withdrawn == 30
     assert count(store, DECISION) == 2
     assert count(store, CONTINUED) == 1
-    assert count(store, HISTORY) == 31
+    assert count(store, HISTORY) == 32
 
 
 # --------------------------------------------------------------------------- the pack
@@ -339,7 +339,7 @@ def test_cli_csv_columns_and_format(store: Engine, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split(",") == COLUMNS
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 31
+    assert len(rows) == 32
     assert {r["transfer_2025"] for r in rows} == {"true", "false"}
     by_nr = {r["toewijzingnummer"]: r for r in rows}
     assert by_nr["201"]["bsn"] == synth.bsn(2)  # the export carries the BSN in full
