@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LINT_TARGETS = ["ijw", "tests", "benchmarks", "migrations", "cli.py"]
+LINT_TARGETS = ["ijw", "tests", "benchmarks", "migrations", "fixtures", "cli.py"]
 
 
 def run(step: str, command: list[str]) -> None:
