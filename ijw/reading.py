@@ -29,7 +29,14 @@ from ijw.messages import IJW_NAMESPACE, Message, shape_of
 from ijw.privacy import scrub
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
-from ijw.xmlmap import element_to_dict, locate
+from ijw.xmlmap import (
+    Shape,
+    UntrustedError,
+    element_to_dict,
+    element_to_model,
+    locate,
+    plain_document,
+)
 
 Source = bytes | str | os.PathLike[str]
 
@@ -113,29 +120,50 @@ def load_bytes(source: Source, name: str | None, max_bytes: int) -> tuple[str, b
                 Level.INPUT, f"file is {len(source)} bytes, over the limit of {max_bytes}", label
             )
         return label, source
-    path = source if isinstance(source, Path) else Path(source)
-    label = name or str(path)
+    label = name or os.fspath(source)
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > max_bytes:
-                return label, _finding(
-                    Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
-                )
-            # Ask for what fstat() saw (plus one byte): read(max_bytes + 1) would allocate
-            # a buffer of the whole limit for every file.
-            data = handle.read(size + 1)
-            if len(data) > size:  # the file grew after stat(): read on up to the limit
-                data += handle.read(max_bytes + 1 - len(data))
+        size, data = _read_file(source, max_bytes)
     except OSError as exc:
         return label, _finding(Level.INPUT, f"cannot read file: {exc.strerror or exc}", label)
+    if size > max_bytes:
+        return label, _finding(
+            Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
+        )
     if len(data) > max_bytes:
         return label, _finding(Level.INPUT, f"file grew over the limit of {max_bytes}", label)
     return label, data
 
 
+def _read_file(path: str | os.PathLike[str], max_bytes: int) -> tuple[int, bytes]:
+    """The size ``fstat`` saw, and the file's bytes (nothing when over ``max_bytes``).
+
+    Plain ``os`` calls, no file object. The size bounds the first read, so a file
+    over the limit costs no memory; a file that grows after ``fstat`` is read on up
+    to one byte over the limit, which the caller refuses.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            return size, b""
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return size, data
+        chunks = [data]
+        total = len(data)
+        while total <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return size, b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _precheck(data: bytes, label: str) -> Finding | None:
-    if not data.strip():
+    if not data or data.isspace():
         return _finding(Level.INPUT, "file is empty", label)
     if data.startswith(_BOM_UTF8):
         return _finding(
@@ -144,7 +172,7 @@ def _precheck(data: bytes, label: str) -> Finding | None:
         )
     if data.startswith(_BOMS_OTHER):
         return _finding(Level.INPUT, "file is UTF-16, the standard requires UTF-8", label, line=1)
-    doctype = data.find(b"<!DOCTYPE")
+    doctype = data.find(b"<!DOCTYPE") if b"!" in data else -1
     if doctype >= 0 and _ELEMENT_START.search(data, 0, doctype) is None:
         line = data.count(b"\n", 0, doctype) + 1
         return _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=line)
@@ -172,6 +200,9 @@ def _xml_findings(
 
 def _detect(root: etree._Element, label: str) -> type[Message] | Finding:
     tag = root.tag
+    known = messages.by_root_tag(tag) if isinstance(tag, str) else None
+    if known is not None:
+        return known
     if not isinstance(tag, str) or not tag.startswith("{"):
         return _finding(
             Level.INPUT, f"not an iJw message: root element {tag!s} has no namespace", label,
@@ -220,6 +251,22 @@ def _model_findings(
     return out
 
 
+def _trusted_model(root: etree._Element, shape: Shape, data: bytes) -> Message | None:
+    """The model built straight from the XSD-valid tree, or ``None`` to let pydantic validate.
+
+    The schema has just checked every facet the model would check again, so the
+    model is built without validating, unless the document or a value is unusual
+    (see :func:`~ijw.xmlmap.element_to_model`).
+    """
+    if not plain_document(data):
+        return None
+    try:
+        model: Message = element_to_model(root, shape)
+    except UntrustedError:
+        return None
+    return model
+
+
 def read(
     source: Source,
     *,
@@ -265,8 +312,11 @@ def read(
         prefixes = {v: k for k, v in root.nsmap.items() if k}
         findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
         return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
+    shape = shape_of(cls)
+    model = _trusted_model(root, shape, data)
     try:
-        model = cls.model_validate(element_to_dict(root, shape_of(cls)))
+        if model is None:
+            model = cls.model_validate(element_to_dict(root, shape))
     except ValidationError as exc:
         findings = _model_findings(exc, root, cls, label)
         return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)

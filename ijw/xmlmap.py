@@ -4,20 +4,33 @@ The mapping is compiled once per message type into a :class:`Shape`: for each
 complex type, which child element (by Clark name) fills which field, whether
 it is a leaf, a nested type or a container of repeats. Reading walks the tree
 once and hands pydantic a plain dict; writing walks the model in field order.
+
+After lxml has validated a message against its XSD, every facet the models
+repeat (patterns, lengths, ranges, cardinality) is already known to hold.
+:func:`element_to_model` uses that: it converts each leaf with a small
+converter compiled per field (date, time, int, enum member) and builds the
+frozen models without running pydantic's validators again. Anything it does
+not recognise as plainly valid raises :class:`UntrustedError`, and the caller falls
+back to full pydantic validation, which then names the problem. The tests
+check that both paths give equal models on every example and on generated
+messages.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import Enum
 from typing import Any
 
 from lxml import etree
+from pydantic import AfterValidator, BaseModel
+from pydantic_core import PydanticUndefined
 
-from ijw.messages.base import Wrapped, XmlModel
+from ijw.messages.base import Message, Wrapped, XmlModel
 
 LEAF, NESTED, WRAPPED_LEAF, WRAPPED_NESTED = range(4)
 
@@ -32,6 +45,17 @@ class Child:
     shape: Shape | None = None
     item_tag: str | None = None
     strip: bool = False
+    #: Turns the leaf text into the field's value for :func:`element_to_model`
+    #: (``None``: the text itself); raises ``ValueError``/``KeyError`` when unsure.
+    convert: Callable[[str], Any] | None = None
+
+
+class UntrustedError(Exception):
+    """:func:`element_to_model` met a value it will not convert without pydantic."""
+
+
+_MISSING: Any = object()
+_ABSENT: Any = object()
 
 
 @dataclass(slots=True)
@@ -41,6 +65,14 @@ class Shape:
     model: type[XmlModel]
     children: dict[str, Child] = field(default_factory=dict)
     order: list[Child] = field(default_factory=list)
+    #: Every field in model order with its default (required ones: a marker).
+    template: dict[str, Any] = field(default_factory=dict)
+    #: False when a field has a type :func:`element_to_model` cannot convert.
+    trusted: bool = True
+    #: The BerichtCode a message root must carry (checked by the model otherwise).
+    code: str | None = None
+    #: The generated builder of :func:`element_to_model` (made on first use).
+    builder: Callable[[etree._Element], Any] | None = None
 
 
 def _unwrap_optional(annotation: Any) -> Any:
@@ -58,18 +90,63 @@ def _is_text(annotation: Any) -> bool:
     return annotation is str
 
 
+def _parts(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
+    """The base type under ``Annotated`` layers, with all their metadata."""
+    extra = list(metadata)
+    while typing.get_origin(annotation) is typing.Annotated:
+        args = typing.get_args(annotation)
+        annotation, extra = args[0], [*extra, *args[1:]]
+    return annotation, extra
+
+
+def _converter(annotation: Any, metadata: list[Any]) -> tuple[bool, Callable[[str], Any] | None]:
+    """(known, converter) for a leaf type; ``known`` is False for a type not handled here."""
+    base, extra = _parts(annotation, metadata)
+    after = [
+        typing.cast(Callable[[Any], Any], m.func) for m in extra if isinstance(m, AfterValidator)
+    ]
+    convert: Callable[[str], Any] | None
+    # Only C-level converters: the XSD has fixed the lexical form, and a form they do
+    # not take (a timezone, a leading sign, a space around an enum value) raises, so
+    # pydantic decides about it.
+    if base is str:
+        convert = None
+    elif base is date:
+        convert = date.fromisoformat
+    elif base is time:
+        convert = time.fromisoformat
+    elif base is int:
+        convert = int  # after the XSD: an optional sign and ASCII digits
+    elif isinstance(base, type) and issubclass(base, Enum):
+        convert = base._value2member_map_.__getitem__  # KeyError: not a member
+    else:
+        return False, None
+    if not after:
+        return True, convert
+    first = convert
+
+    def checked(text: str) -> Any:
+        value: Any = first(text) if first is not None else text
+        for func in after:
+            value = func(value)
+        return value
+
+    return True, checked
+
+
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, XmlModel)
 
 
 def compile_shape(model: type[XmlModel], msg_ns: str, base_ns: str) -> Shape:
     """Compile the mapping for ``model`` whose message namespace is ``msg_ns``."""
-    shape = Shape(model)
+    shape = Shape(model, code=model.code if issubclass(model, Message) else None)
     ns = base_ns if model.xml_ns == "base" else msg_ns
     for name, info in model.model_fields.items():
         tag = f"{{{ns}}}{info.alias or name}"
         annotation = _unwrap_optional(info.annotation)
         wrapped = next((m for m in info.metadata if isinstance(m, Wrapped)), None)
+        known = True
         if wrapped is not None:
             item_type = typing.get_args(annotation)[0]
             item_tag = f"{{{ns}}}{wrapped.item}"
@@ -77,12 +154,19 @@ def compile_shape(model: type[XmlModel], msg_ns: str, base_ns: str) -> Shape:
                 child = Child(tag, name, WRAPPED_NESTED, compile_shape(item_type, msg_ns, base_ns),
                               item_tag)
             else:
+                known, convert = _converter(item_type, [])
                 child = Child(tag, name, WRAPPED_LEAF, None, item_tag,
-                              strip=not _is_text(item_type))
+                              strip=not _is_text(item_type), convert=convert)
         elif _is_model(annotation):
             child = Child(tag, name, NESTED, compile_shape(annotation, msg_ns, base_ns))
         else:
-            child = Child(tag, name, LEAF, strip=not _is_text(annotation))
+            known, convert = _converter(annotation, list(info.metadata))
+            child = Child(tag, name, LEAF, strip=not _is_text(annotation), convert=convert)
+        if child.shape is not None and not child.shape.trusted:
+            known = False
+        shape.trusted = shape.trusted and known
+        default = info.default
+        shape.template[name] = _MISSING if default is PydanticUndefined else default
         shape.children[tag] = child
         shape.order.append(child)
     return shape
@@ -123,6 +207,188 @@ def element_to_dict(element: etree._Element, shape: Shape) -> dict[str, Any]:
                 if item.tag == spec.item_tag
             ]
     return out
+
+
+def plain_document(data: bytes) -> bool:
+    """True when ``data`` (UTF-8) can hold no comment, processing instruction or NUL.
+
+    Then every leaf element's value is its ``text``, as :func:`element_to_model`
+    assumes. A false alarm (a ``!`` or ``?`` in some text, a CDATA section) only
+    costs the slower path.
+    """
+    # Single bytes (memchr) are much cheaper to look for than "<!" among all the "<".
+    start = data.find(b"?>", 0, 512) + 2 if data.startswith(b"<?") else 0
+    return b"!" not in data and b"\x00" not in data and data.find(b"?", start) < 0
+
+
+def element_to_model(element: etree._Element, shape: Shape) -> Any:
+    """Build ``shape.model`` from an element that its XSD has validated.
+
+    The document must hold no comments or processing instructions (see
+    :func:`plain_document`): a leaf's value is then its ``text``. Raises
+    :class:`UntrustedError` when a value is not plainly valid (or the shape has
+    a type this builder does not know): validate with pydantic instead.
+    """
+    if not shape.trusted:
+        raise UntrustedError(shape.model.__name__)
+    try:
+        return _builder(shape)(element)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UntrustedError(str(exc)) from None
+
+
+# What pydantic's model_construct() sets on a new instance; the slots' own setters
+# are the cheapest way to set them on a frozen model.
+_SET_DICT = object.__setattr__
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+#: How many distinct values of one shared value type are kept (see ``XmlModel.xml_shared``).
+SHARED_MAX = 4096
+
+
+def _shareable(shape: Shape) -> bool:
+    """True for a shared value type of leaves only, whose optional fields default to None.
+
+    Then equal field values mean equal models, including which fields were given.
+    """
+    return (
+        shape.model.xml_shared
+        and bool(shape.order)
+        and all(spec.kind == LEAF for spec in shape.order)
+        and all(v is None or v is _MISSING for v in shape.template.values())
+    )
+
+
+def _present(text: str | None) -> str:
+    if text is None:
+        raise ValueError("empty element")
+    return text
+
+
+def _assign(i: int, spec: Child, child: str, indent: str, env: dict[str, Any]) -> list[str]:
+    """Source lines that set ``v{i}`` from the element in variable ``child``."""
+    var = f"v{i}"
+    if spec.kind == LEAF:
+        lines = [f"text = {child}.text", "if text is None:"]
+        lines.append("    raise ValueError('empty element')")
+        if spec.convert is None:
+            lines.append(f"{var} = text")
+        else:
+            env[f"c{i}"] = spec.convert
+            lines.append(f"{var} = c{i}(text)")
+    elif spec.kind == NESTED:
+        env[f"b{i}"] = _builder(spec.shape)  # type: ignore[arg-type]
+        lines = [f"{var} = b{i}({child})"]
+    elif spec.kind == WRAPPED_NESTED:
+        env[f"b{i}"] = _builder(spec.shape)  # type: ignore[arg-type]
+        env[f"i{i}"] = spec.item_tag
+        lines = [f"{var} = tuple([b{i}(item) for item in {child} if item.tag == i{i}])"]
+    else:
+        env[f"i{i}"] = spec.item_tag
+        env[f"c{i}"] = spec.convert or _present
+        lines = [f"{var} = tuple([c{i}(item.text) for item in {child} if item.tag == i{i}])"]
+    return [indent + line for line in lines]
+
+
+def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
+    """The builder of ``shape``: Python source generated once per shape, then compiled.
+
+    Generated code keeps each field in a local variable. When every field has its
+    child element, the children are taken by position (reading an lxml tag costs
+    more than the rest of a leaf); otherwise each child's tag is tested against
+    constants. The read benchmark depends on both. Only names and literals from
+    the shape go into the source; values are bound as globals of the function.
+    """
+    if shape.builder is not None:
+        return shape.builder
+    env: dict[str, Any] = {
+        "_new": object.__new__, "_set_dict": _SET_DICT,
+        "_set_fields": _SET_FIELDS, "_set_extra": _SET_EXTRA, "_set_private": _SET_PRIVATE,
+        "_MISSING": _MISSING, "_ABSENT": _ABSENT, "model": shape.model,
+    }
+    head: list[str] = []
+    loop: list[str] = []
+    tail: list[str] = []
+    required: list[str] = []
+    positional: list[str] = []
+    for i, spec in enumerate(shape.order):
+        var, tag = f"v{i}", f"t{i}"
+        env[tag] = spec.tag
+        default = shape.template[spec.field]
+        if default is _MISSING:
+            head.append(f"    {var} = _MISSING")
+            required.append(spec.field)
+            tail.append(f"    if {var} is _MISSING:\n        raise ValueError('missing element')")
+        else:
+            env[f"d{i}"] = default
+            head.append(f"    {var} = _ABSENT")
+            tail.append(
+                f"    if {var} is _ABSENT:\n        {var} = d{i}\n"
+                f"    else:\n        given.add({spec.field!r})"
+            )
+        loop.append(f"        {'if' if i == 0 else 'elif'} tag == {tag}:")
+        loop.extend(_assign(i, spec, "child", "            ", env))
+        positional.extend(_assign(i, spec, f"c{i}x", "        ", env))
+    if shape.code is not None:
+        header = next(i for i, spec in enumerate(shape.order) if spec.field == "header")
+        env["CODE"] = shape.code
+        tail.append(
+            f"    if v{header}.bericht_code != CODE:\n        raise ValueError('BerichtCode')"
+        )
+    fields = ", ".join(f"{spec.field!r}: v{i}" for i, spec in enumerate(shape.order))
+    given = f"{{{', '.join(repr(f) for f in required)}}}" if required else "set()"
+    lookup: list[str] = []
+    remember: list[str] = []
+    if _shareable(shape):
+        # A value type that repeats across messages: hand out one frozen instance
+        # for equal values (bounded; the table starts over when full).
+        env["shared"] = {}
+        env["SHARED_MAX"] = SHARED_MAX
+        key = "".join(f"v{i}, " for i in range(len(shape.order)))
+        lookup = [
+            f"    key = ({key})",
+            "    found = shared.get(key)",
+            "    if found is not None:",
+            "        return found",
+        ]
+        remember = [
+            "    if len(shared) >= SHARED_MAX:",
+            "        shared.clear()",
+            "    shared[key] = instance",
+        ]
+    count = len(shape.order)
+    unpack = "".join(f"c{i}x, " for i in range(count))
+    source = "\n".join([
+        "def build(element):",
+        # In a plain document (no comments or processing instructions) whose XSD
+        # holds, an element with a child for every field has them in field order.
+        f"    if len(element) == {count} and element[{count - 1}].tag == t{count - 1}:",
+        f"        {unpack}= element",
+        *positional,
+        "    else:",
+        *[f"    {line}" for line in head],
+        "        for child in element:",
+        "            tag = child.tag",
+        *[f"    {line}" for line in loop],
+        f"    given = {given}",
+        *tail,
+        *lookup,
+        "    instance = _new(model)",
+        f"    _set_dict(instance, '__dict__', {{{fields}}})",
+        "    _set_fields(instance, given)",
+        "    _set_extra(instance, None)",
+        "    _set_private(instance, None)",
+        *remember,
+        "    return instance",
+    ])
+    if not shape.order:
+        raise ValueError(f"{shape.model.__name__} has no fields")  # no such type in iJw
+    exec(compile(source, f"<ijw builder {shape.model.__name__}>", "exec"), env)  # noqa: S102
+    shape.builder = env["build"]
+    return shape.builder
 
 
 def to_text(value: object) -> str:

@@ -51,6 +51,16 @@ _BY_TYPE: dict[str, type[Message]] = {
 }
 
 
+_BY_ROOT_TAG: dict[str, type[Message]] = {
+    f"{{{m.namespace}}}Bericht": m for r in RELEASES for m in r.messages
+}
+
+
+def by_root_tag(tag: str) -> type[Message] | None:
+    """The message model whose root element is ``tag`` (a Clark name), or ``None``."""
+    return _BY_ROOT_TAG.get(tag)
+
+
 def lookup(namespace: str) -> tuple[Release, type[Message]] | None:
     """The release and message model for a root namespace, or ``None``."""
     return _BY_NAMESPACE.get(namespace)

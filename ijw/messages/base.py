@@ -52,6 +52,10 @@ class XmlModel(BaseModel):
     )
 
     xml_ns: ClassVar[Literal["msg", "base"]] = "msg"
+    #: A value type whose values repeat across messages (a product, a volume): the
+    #: reader may hand out one instance for equal values, which is safe because
+    #: models are frozen. Only for types whose fields are all leaves.
+    xml_shared: ClassVar[bool] = False
 
 
 class BaseType(XmlModel):

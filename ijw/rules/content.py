@@ -28,8 +28,17 @@ def _client(message: Message) -> Any:
 
 
 def bsn_is_valid(value: str) -> bool:
-    """The elfproef (python-stdnum), refusing the all-zero number that passes it trivially."""
-    return value != "000000000" and bool(stdnum_bsn.is_valid(value))
+    """The elfproef (python-stdnum), refusing the all-zero number that passes it trivially.
+
+    A value of nine ASCII digits (what the XSD pattern allows) goes straight to
+    stdnum's checksum; anything else through its full ``is_valid``, which first
+    cleans the input.
+    """
+    if value == "000000000":
+        return False
+    if len(value) == 9 and value.isascii() and value.isdigit():
+        return stdnum_bsn.checksum(value) == 0
+    return bool(stdnum_bsn.is_valid(value))
 
 
 @rule("CS002", REJECT, Level.CONTENT, WITH_BSN)

@@ -56,6 +56,8 @@ class BerichtIdentificatie(BaseType):
 class XsdVersie(BaseType):
     """CDT_XsdVersie."""
 
+    xml_shared = True
+
     basisschema_xsd_versie: Versie
     bericht_xsd_versie: Versie
 
@@ -63,12 +65,16 @@ class XsdVersie(BaseType):
 class Product(BaseType):
     """CDT_Product: a category, and a product code when specific."""
 
+    xml_shared = True
+
     categorie: ProductCategorie
     code: ProductCode | None = None
 
 
 class Omvang(BaseType):
     """CDT_Omvang."""
+
+    xml_shared = True
 
     volume: Volume
     eenheid: Eenheid
@@ -109,6 +115,8 @@ class VolledigeNaam(BaseType):
 
 class Verwijzer(BaseType):
     """CDT_Verwijzer."""
+
+    xml_shared = True
 
     type: TypeVerwijzer
     naam: NaamVerwijzer | None = None
