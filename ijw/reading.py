@@ -198,6 +198,11 @@ def _xml_findings(
     return out
 
 
+def _has_doctype(root: etree._Element) -> bool:
+    docinfo = root.getroottree().docinfo
+    return bool(getattr(docinfo, "doctype", "")) or docinfo.internalDTD is not None
+
+
 def _detect(root: etree._Element, label: str) -> type[Message] | Finding:
     tag = root.tag
     known = messages.by_root_tag(tag) if isinstance(tag, str) else None
@@ -292,8 +297,9 @@ def read(
         text = _shorten(exc.msg or "not well-formed XML", {})
         finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
         return ReadResult(label, digest, findings=(finding,), data=data)
-    docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+    # A DOCTYPE needs "<!"; without a "!" byte anywhere (ASCII, UTF-8 or UTF-16
+    # alike) there is none, and the tree need not be asked.
+    if b"!" in data and _has_doctype(root):
         return ReadResult(label, digest, findings=(
             _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=1),
         ), data=data)

@@ -7,7 +7,11 @@ a retour) is stamped from the appinfo of the schema in use (IV034).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -71,17 +75,22 @@ def publish_files(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
     """Put each (name, data) in ``folder`` atomically and durably; never overwrite.
 
     Each file is written under a hidden temporary name (``.name.tmp``), all are
-    fsynced, then each is linked to its real name, which fails if that name
+    made durable, then each is linked to its real name, which fails if that name
     exists: a reader polling the folder never sees a half-written file. An
     existing file with the same bytes counts as published (a re-run after a
     crash); one with other bytes is left alone and reported as ``False``.
+
+    Durability costs one ``syncfs`` of the folder's file system for the whole
+    list on Linux (one journal commit instead of one per file); elsewhere, or
+    if that call fails, each file is fsynced.
     """
     temps = [folder / f".{name}.tmp" for name, _ in files]
     for temp, (_, data) in zip(temps, files, strict=True):
         with temp.open("wb") as handle:
             handle.write(data)
-    for temp in temps:
-        _fsync(temp)
+    if len(temps) < 2 or not _syncfs(folder):
+        for temp in temps:
+            _fsync(temp)
     published = []
     for temp, (name, data) in zip(temps, files, strict=True):
         target = folder / name
@@ -98,6 +107,34 @@ def publish_files(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
 def write_new_file(path: Path, data: bytes) -> bool:
     """Publish one file (see :func:`publish_files`)."""
     return publish_files(path.parent, [(path.name, data)])[0]
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        func = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int]
+    func.restype = ctypes.c_int
+    typed: Callable[[int], int] = func
+    return typed
+
+
+_SYNCFS = _load_syncfs()
+
+
+def _syncfs(folder: Path) -> bool:
+    """Flush every written file of ``folder``'s file system; False when not possible."""
+    if _SYNCFS is None:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return _SYNCFS(fd) == 0
+    finally:
+        os.close(fd)
 
 
 def _fsync(path: Path) -> None:
