@@ -293,6 +293,10 @@ def _assign(i: int, spec: Child, child: str, indent: str, env: dict[str, Any]) -
     return [indent + line for line in lines]
 
 
+def _indent(lines: str) -> list[str]:
+    return [f"    {line}" for line in lines.split("\n")]
+
+
 def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
     """The builder of ``shape``: Python source generated once per shape, then compiled.
 
@@ -332,14 +336,16 @@ def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
         loop.append(f"        {'if' if i == 0 else 'elif'} tag == {tag}:")
         loop.extend(_assign(i, spec, "child", "            ", env))
         positional.extend(_assign(i, spec, f"c{i}x", "        ", env))
+    checks: list[str] = []
     if shape.code is not None:
         header = next(i for i, spec in enumerate(shape.order) if spec.field == "header")
         env["CODE"] = shape.code
-        tail.append(
+        checks.append(
             f"    if v{header}.bericht_code != CODE:\n        raise ValueError('BerichtCode')"
         )
     fields = ", ".join(f"{spec.field!r}: v{i}" for i, spec in enumerate(shape.order))
     given = f"{{{', '.join(repr(f) for f in required)}}}" if required else "set()"
+    every = f"{{{', '.join(repr(spec.field) for spec in shape.order)}}}"
     lookup: list[str] = []
     remember: list[str] = []
     if _shareable(shape):
@@ -368,13 +374,15 @@ def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
         f"    if len(element) == {count} and element[{count - 1}].tag == t{count - 1}:",
         f"        {unpack}= element",
         *positional,
+        f"        given = {every}",
         "    else:",
         *[f"    {line}" for line in head],
         "        for child in element:",
         "            tag = child.tag",
         *[f"    {line}" for line in loop],
-        f"    given = {given}",
-        *tail,
+        f"        given = {given}",
+        *[indented for line in tail for indented in _indent(line)],
+        *checks,
         *lookup,
         "    instance = _new(model)",
         f"    _set_dict(instance, '__dict__', {{{fields}}})",
