@@ -257,7 +257,12 @@ def db_current(db_url: DbOption = None) -> None:
 
 
 def _fatal(message: str, code: int) -> None:
-    """Report a fatal error on stderr (unwrapped) and in the log, then exit with ``code``."""
+    """Report a fatal error on stderr (unwrapped) and in the log, then exit with ``code``.
+
+    The text is scrubbed here, once, whatever raised it: a database's own detail or
+    a quoted input value may hold a BSN.
+    """
+    message = scrub(message)
     logger = logging.getLogger("ijw")
     if logger.handlers:  # configured by the command (e.g. --log-format json)
         logger.error("fatal", extra={"error": message, "exit_code": code})
@@ -280,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     except DBAPIError as exc:  # the database went away during the run
         _fatal(f"database error: {describe(exc)}", EXIT_INFRA)
     except OSError as exc:  # a folder or file the run needs is not usable
-        _fatal(f"file system error: {scrub(str(exc))}", EXIT_INFRA)
+        _fatal(f"file system error: {exc}", EXIT_INFRA)
     except KeyboardInterrupt:
         _fatal("interrupted", 130)
     except Exception as exc:  # a bug: say so without a traceback unless asked

@@ -440,7 +440,11 @@ class Importer:
             raw_xml=data, direction="out", outcome="sent", answers_id=heen_id,
             outbox_file=name, outbox_written=False,
         )
-        rules = {c.rule.retourcode.value: c.rule.code for c in checked}
+        # The rule behind a code, when one rule alone gave it (eleven rules share 0001).
+        by_code: dict[str, set[str]] = {}
+        for c in checked:
+            by_code.setdefault(c.rule.retourcode.value, set()).add(c.rule.code)
+        rules = {code: next(iter(found)) for code, found in by_code.items() if len(found) == 1}
         persist.insert_retour_codes(conn, retour_id, class_codes(retour), rules)
         return name
 

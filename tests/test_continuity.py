@@ -583,3 +583,17 @@ def test_decisions_do_not_depend_on_the_order_of_messages(
     assert {nr: primary(row) for nr, row in got.items()} == {
         nr: (row["status"], row["primary_reason"], row["regime"], row["transfer_2025"])
         for nr, row in want.items()}
+
+
+@pytest.mark.parametrize(("reden", "actual"), [("13", False), ("01", False), ("03", True)])
+def test_a_deleted_toewijzing_is_not_actual_whichever_deletion_code(
+    reden: str, actual: bool
+) -> None:
+    """Brief 6.3: RedenWijziging 13, or the old 01, with Einddatum = Ingangsdatum deletes."""
+    from types import SimpleNamespace
+
+    from ijw.policy.exports import _actual
+
+    day = date(2024, 1, 1)
+    row = SimpleNamespace(reden_wijziging=reden, ingangsdatum=day, einddatum=day)
+    assert _actual(row, day) is actual

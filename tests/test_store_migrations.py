@@ -377,3 +377,23 @@ def test_active_care_line_key_is_unique(engine: Engine) -> None:
     _insert(engine, CARE, _care_line(client_id=client, message_id=message, deleted_by_id=deleter))
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(insert(CARE).values(_care_line(client_id=client, message_id=message)))
+
+
+def test_the_fast_path_raises_sqlalchemys_integrity_error_without_values(engine: Engine) -> None:
+    """The import's raw-cursor statements refuse a duplicate as SQLAlchemy would.
+
+    The import's batch fallback (redo message by message) catches IntegrityError; a
+    driver's own exception would end the run instead. The statement's values are not
+    in the error; PostgreSQL's own detail names the key, which ``scrub`` masks.
+    """
+    from ijw.privacy import scrub
+    from ijw.store import persist
+
+    with engine.begin() as conn:
+        persist.client_id(conn, "999900006")
+    with pytest.raises(IntegrityError) as caught, engine.begin() as conn:
+        persist._INSERT_CLIENT(conn, {"bsn": "999900006"})
+    assert "parameters" not in str(caught.value)
+    assert "999900006" not in scrub(str(caught.value))
+    with engine.begin() as conn:  # the connection is usable after the refusal
+        assert persist.client_id(conn, "999900006") == 1

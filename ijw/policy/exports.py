@@ -47,6 +47,7 @@ from ijw.policy.decisions import ALLOCATION, CLIENT, CONTINUED, MESSAGE
 from ijw.policy.pack import LoadedPack
 from ijw.reading import read
 from ijw.rules import content_findings
+from ijw.rules.store import DELETING
 from ijw.store import persist
 from ijw.store.schema import AllocationVersion, Answer, ChangeRequest, ChangeRequestLine, table_of
 from ijw.writing import write, write_new_file
@@ -63,9 +64,6 @@ AFGEWEZEN = "1"
 PAST_NIET_IN_CONTRACT = "4"
 #: Placeholder XsdVersie; :func:`ijw.writing.write` stamps the schema's own.
 _VERSIE = {"basisschema_xsd_versie": "1.0.0", "bericht_xsd_versie": "1.0.0"}
-DELETING = frozenset({"13"})
-
-
 def identificatie(*parts: object) -> str:
     """A deterministic 12-character BerichtIdentificatie for the key ``parts``."""
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
@@ -230,10 +228,12 @@ def locked(lines: Sequence[Any], legacy: dict[int, tuple[str | None, str | None]
 def _requests_query(loaded: LoadedPack) -> Any:
     info = loaded.info
     c, k = CHANGE, CONTINUED
-    answered = exists().where(ANSWER.c.aanbieder == c.c.aanbieder,
+    answered = exists().where(ANSWER.c.gemeente == c.c.gemeente,
+                              ANSWER.c.aanbieder == c.c.aanbieder,
                               ANSWER.c.referentie_aanbieder == c.c.referentie_aanbieder,
                               ANSWER.c.verzoek_antwoord == AFGEWEZEN)
-    honoured = exists().where(ALLOCATION.c.aanbieder == c.c.aanbieder,
+    honoured = exists().where(ALLOCATION.c.gemeente == c.c.gemeente,
+                              ALLOCATION.c.aanbieder == c.c.aanbieder,
                               ALLOCATION.c.client_id == c.c.client_id,
                               VERSION.c.allocation_id == ALLOCATION.c.id,
                               VERSION.c.referentie_aanbieder == c.c.referentie_aanbieder)

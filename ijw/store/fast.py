@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Insert, Table, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
@@ -65,10 +66,19 @@ class Prepared:
         merged = {**c.fixed, **params}
         values = {k: (p(v) if (p := c.binds.get(k)) else v) for k, v in merged.items()}
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if c.names is not None:
-            cursor.execute(c.sql, tuple(values[n] for n in c.names))
-        else:
-            cursor.execute(c.sql, values)
+        dbapi_error = conn.dialect.loaded_dbapi.Error
+        try:
+            if c.names is not None:
+                cursor.execute(c.sql, tuple(values[n] for n in c.names))
+            else:
+                cursor.execute(c.sql, values)
+        except dbapi_error as exc:
+            cursor.close()
+            # Raise what SQLAlchemy would (IntegrityError for a refused duplicate, and so
+            # on), so callers handle one family of errors; never with the values (a BSN).
+            raise DBAPIError.instance(
+                c.sql, None, exc, dbapi_error, hide_parameters=True, dialect=conn.dialect
+            ) from exc
         return cursor
 
     def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
