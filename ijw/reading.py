@@ -261,7 +261,9 @@ def _trusted_model(root: etree._Element, shape: Shape, data: bytes) -> Message |
 
     The schema has just checked every facet the model would check again, so the
     model is built without validating, unless the document or a value is unusual
-    (see :func:`~ijw.xmlmap.element_to_model`).
+    (see :func:`~ijw.xmlmap.element_to_model`). Only after our own shipped XSDs: an
+    operator's schema folder might allow an element the model does not know, which
+    the builder would then take for the field in its place.
     """
     if not plain_document(data):
         return None
@@ -319,7 +321,7 @@ def read(
         findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
         return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
     shape = shape_of(cls)
-    model = _trusted_model(root, shape, data)
+    model = _trusted_model(root, shape, data) if schema_set.shipped else None
     try:
         if model is None:
             model = cls.model_validate(element_to_dict(root, shape))

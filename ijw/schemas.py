@@ -51,6 +51,10 @@ class SchemaSet:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        shipped = resources.schemas_dir().resolve()
+        #: True for the XSDs shipped with ijw, whose structure the message models mirror
+        #: exactly (tests check it); reading builds models from them without pydantic.
+        self.shipped = folder.resolve() == shipped or shipped in folder.resolve().parents
         if not folder.is_dir():
             raise SchemaError(f"schema folder {folder} does not exist")
         self._files: dict[str, Path] = {}

@@ -27,7 +27,7 @@ from enum import Enum
 from typing import Any
 
 from lxml import etree
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, PlainValidator, WrapValidator
 from pydantic_core import PydanticUndefined
 
 from ijw.messages.base import Message, Wrapped, XmlModel
@@ -102,13 +102,16 @@ def _parts(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
 def _converter(annotation: Any, metadata: list[Any]) -> tuple[bool, Callable[[str], Any] | None]:
     """(known, converter) for a leaf type; ``known`` is False for a type not handled here."""
     base, extra = _parts(annotation, metadata)
+    if any(isinstance(m, (BeforeValidator, PlainValidator, WrapValidator)) for m in extra):
+        return False, None  # a validator this builder would not run: pydantic decides
     after = [
         typing.cast(Callable[[Any], Any], m.func) for m in extra if isinstance(m, AfterValidator)
     ]
     convert: Callable[[str], Any] | None
-    # Only C-level converters: the XSD has fixed the lexical form, and a form they do
-    # not take (a timezone, a leading sign, a space around an enum value) raises, so
-    # pydantic decides about it.
+    # Only C-level converters, on the lexical form the XSD has let through. What they
+    # cannot take raises (an enum value with spaces, a date with a timezone), and what
+    # they take but the type refuses (a time with an offset) fails its AfterValidator;
+    # either way pydantic then decides.
     if base is str:
         convert = None
     elif base is date:
@@ -141,6 +144,12 @@ def _is_model(tp: Any) -> bool:
 def compile_shape(model: type[XmlModel], msg_ns: str, base_ns: str) -> Shape:
     """Compile the mapping for ``model`` whose message namespace is ``msg_ns``."""
     shape = Shape(model, code=model.code if issubclass(model, Message) else None)
+    # Validators of the model itself are not run by the builder; the one every
+    # message has (its BerichtCode) is checked by the builder's own code instead.
+    decorators = model.__pydantic_decorators__
+    own = set(decorators.model_validators) | set(decorators.field_validators)
+    if own - {"_bericht_code_matches"}:
+        shape.trusted = False
     ns = base_ns if model.xml_ns == "base" else msg_ns
     for name, info in model.model_fields.items():
         tag = f"{{{ns}}}{info.alias or name}"

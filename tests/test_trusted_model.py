@@ -129,3 +129,19 @@ def test_wrong_bericht_code_is_left_to_pydantic() -> None:
     code.text = "999"
     with pytest.raises(UntrustedError):
         element_to_model(root, shape_of(message_class("JW301")))
+
+
+def test_an_operators_schema_folder_reads_through_pydantic(
+    official_xsd_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside our shipped XSDs the builder is not used: a foreign schema might allow
+    an element our model lacks, and position would then put it in the wrong field."""
+    official = api.schema_set(official_xsd_dir)
+    assert not official.shipped and api.schema_set().shipped
+    expected = read(DEMO[0]).message
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the trusted builder ran on an operator's schemas")
+
+    monkeypatch.setattr("ijw.reading.element_to_model", refuse)
+    assert read(DEMO[0], schemas=official).message == expected
