@@ -350,11 +350,11 @@ class Importer:
                 reason=f"concerns gemeente {facts['gemeente']}, not {self.options.gemeente}",
             )
         if not isolate:
-            return self._store(conn, ctx, message, result.sha256, result.data, facts,
+            return self._store(conn, ctx, message, result.sha256, result.data or b"", facts,
                                str(path), run_id)
         savepoint = conn.begin_nested()
         try:
-            outcome = self._store(conn, ctx, message, result.sha256, result.data, facts,
+            outcome = self._store(conn, ctx, message, result.sha256, result.data or b"", facts,
                                   str(path), run_id)
             savepoint.commit()
         except IntegrityError as exc:

@@ -11,6 +11,7 @@ hot path; xmlschema is only used off it (see :mod:`ijw.explain`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -54,11 +55,19 @@ class ReadResult:
     """What reading one message gave: a model, findings, or both."""
 
     file: str
-    sha256: str
     message_type: str | None = None
     message: Message | None = None
     findings: tuple[Finding, ...] = ()
-    data: bytes = field(default=b"", repr=False)
+    #: The bytes read; ``None`` when the file could not be read (or was over the limit).
+    data: bytes | None = field(default=None, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the bytes read, or ``""`` when none were.
+
+        Computed when asked: a reader that does not keep the digest does not pay for it.
+        """
+        return "" if self.data is None else hashlib.sha256(self.data).hexdigest()
 
     @property
     def valid(self) -> bool:
@@ -74,7 +83,12 @@ class ReadResult:
 
 def max_bytes_default() -> int:
     """The size limit: ``IJW_MAX_BYTES`` or :data:`~ijw.limits.DEFAULT_MAX_BYTES`."""
-    value = os.environ.get(MAX_BYTES_ENV)
+    return _max_bytes(os.environ.get(MAX_BYTES_ENV))
+
+
+@functools.lru_cache(maxsize=4)
+def _max_bytes(value: str | None) -> int:
+    """``IJW_MAX_BYTES``'s value as a number (cached: read asks on every message)."""
     if not value:
         return DEFAULT_MAX_BYTES
     if not value.isdigit() or int(value) < 1:
@@ -286,32 +300,31 @@ def read(
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     label, loaded = load_bytes(source, name, limit)
     if isinstance(loaded, Finding):
-        return ReadResult(label, "", findings=(loaded,))
+        return ReadResult(label, findings=(loaded,))
     data = loaded
-    digest = hashlib.sha256(data).hexdigest()
     problem = _precheck(data, label)
     if problem is not None:
-        return ReadResult(label, digest, findings=(problem,), data=data)
+        return ReadResult(label, findings=(problem,), data=data)
     parser = _parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         text = _shorten(exc.msg or "not well-formed XML", {})
         finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
-        return ReadResult(label, digest, findings=(finding,), data=data)
+        return ReadResult(label, findings=(finding,), data=data)
     # A DOCTYPE needs "<!"; without a "!" byte anywhere (ASCII, UTF-8 or UTF-16
     # alike) there is none, and the tree need not be asked.
     if b"!" in data and _has_doctype(root):
-        return ReadResult(label, digest, findings=(
+        return ReadResult(label, findings=(
             _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=1),
         ), data=data)
     detected = _detect(root, label)
     if isinstance(detected, Finding):
-        return ReadResult(label, digest, findings=(detected,), data=data)
+        return ReadResult(label, findings=(detected,), data=data)
     cls = detected
     schema_set = schemas or load_schemas()
     if not schema_set.has(cls.namespace):
-        return ReadResult(label, digest, cls.message_type, findings=(
+        return ReadResult(label, cls.message_type, findings=(
             _finding(Level.INPUT, f"no schema for {cls.message_type} in {schema_set.folder}",
                      label),
         ), data=data)
@@ -319,7 +332,7 @@ def read(
     if not validator.validate(root):
         prefixes = {v: k for k, v in root.nsmap.items() if k}
         findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
-        return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
+        return ReadResult(label, cls.message_type, findings=tuple(findings), data=data)
     shape = shape_of(cls)
     model = _trusted_model(root, shape, data) if schema_set.shipped else None
     try:
@@ -327,13 +340,13 @@ def read(
             model = cls.model_validate(element_to_dict(root, shape))
     except ValidationError as exc:
         findings = _model_findings(exc, root, cls, label)
-        return ReadResult(label, digest, cls.message_type, findings=tuple(findings), data=data)
+        return ReadResult(label, cls.message_type, findings=tuple(findings), data=data)
     found: tuple[Finding, ...] = ()
     if content_checks:
         from ijw.rules import content_findings
 
         found = tuple(content_findings(model, root, label))
-    return ReadResult(label, digest, cls.message_type, model, found, data)
+    return ReadResult(label, cls.message_type, model, found, data)
 
 
 def parse(source: Source, **kwargs: object) -> Message:

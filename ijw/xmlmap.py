@@ -55,7 +55,6 @@ class UntrustedError(Exception):
 
 
 _MISSING: Any = object()
-_ABSENT: Any = object()
 
 
 @dataclass(slots=True)
@@ -302,17 +301,14 @@ def _assign(i: int, spec: Child, child: str, indent: str, env: dict[str, Any]) -
     return [indent + line for line in lines]
 
 
-def _indent(lines: str) -> list[str]:
-    return [f"    {line}" for line in lines.split("\n")]
-
-
 def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
     """The builder of ``shape``: Python source generated once per shape, then compiled.
 
     Generated code keeps each field in a local variable. When every field has its
     child element, the children are taken by position (reading an lxml tag costs
-    more than the rest of a leaf); otherwise each child's tag is tested against
-    constants. The read benchmark depends on both. Only names and literals from
+    more than the rest of a leaf); otherwise the children are matched in one pass
+    against the fields in order, since the XSD fixes that order. Anything left
+    over raises. The read benchmark depends on both paths. Only names and literals from
     the shape go into the source; values are bound as globals of the function.
     """
     if shape.builder is not None:
@@ -320,30 +316,26 @@ def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
     env: dict[str, Any] = {
         "_new": object.__new__, "_set_dict": _SET_DICT,
         "_set_fields": _SET_FIELDS, "_set_extra": _SET_EXTRA, "_set_private": _SET_PRIVATE,
-        "_MISSING": _MISSING, "_ABSENT": _ABSENT, "model": shape.model,
+        "model": shape.model,
     }
-    head: list[str] = []
-    loop: list[str] = []
-    tail: list[str] = []
+    sequential: list[str] = []
     required: list[str] = []
     positional: list[str] = []
     for i, spec in enumerate(shape.order):
         var, tag = f"v{i}", f"t{i}"
         env[tag] = spec.tag
         default = shape.template[spec.field]
+        sequential.append(f"if tag == {tag}:")
+        sequential.extend(_assign(i, spec, "child", "    ", env))
         if default is _MISSING:
-            head.append(f"    {var} = _MISSING")
             required.append(spec.field)
-            tail.append(f"    if {var} is _MISSING:\n        raise ValueError('missing element')")
+            missing = ["    raise ValueError('missing element')"]
         else:
             env[f"d{i}"] = default
-            head.append(f"    {var} = _ABSENT")
-            tail.append(
-                f"    if {var} is _ABSENT:\n        {var} = d{i}\n"
-                f"    else:\n        given.add({spec.field!r})"
-            )
-        loop.append(f"        {'if' if i == 0 else 'elif'} tag == {tag}:")
-        loop.extend(_assign(i, spec, "child", "            ", env))
+            sequential.append(f"    given.add({spec.field!r})")
+            missing = [f"    {var} = d{i}"]
+        sequential += ["    child = next(children, None)",
+                       "    tag = None if child is None else child.tag", "else:", *missing]
         positional.extend(_assign(i, spec, f"c{i}x", "        ", env))
     checks: list[str] = []
     if shape.code is not None:
@@ -380,17 +372,22 @@ def _builder(shape: Shape) -> Callable[[etree._Element], Any]:
         "def build(element):",
         # In a plain document (no comments or processing instructions) whose XSD
         # holds, an element with a child for every field has them in field order.
-        f"    if len(element) == {count} and element[{count - 1}].tag == t{count - 1}:",
+        f"    if len(element) == {count}:",
         f"        {unpack}= element",
+        f"        if c{count - 1}x.tag != t{count - 1}:",
+        "            raise ValueError('unexpected element')",
         *positional,
         f"        given = {every}",
         "    else:",
-        *[f"    {line}" for line in head],
-        "        for child in element:",
-        "            tag = child.tag",
-        *[f"    {line}" for line in loop],
+        # Otherwise the children come in field order with some left out: each is
+        # matched once against the fields that may come next.
         f"        given = {given}",
-        *[indented for line in tail for indented in _indent(line)],
+        "        children = iter(element)",
+        "        child = next(children, None)",
+        "        tag = None if child is None else child.tag",
+        *[f"        {line}" for line in sequential],
+        "        if child is not None:",
+        "            raise ValueError('unexpected element')",
         *checks,
         *lookup,
         "    instance = _new(model)",

@@ -9,6 +9,7 @@ also through ``IJW_SCHEMA_DIR`` and ``--schemas`` on the command line).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -368,3 +369,22 @@ def test_tijd_with_timezone_is_refused_by_the_model() -> None:
     [finding] = result.findings
     assert "timezone" in finding.message
     assert finding.path is not None and finding.path.endswith("Toewijzingstijd")
+
+
+# --------------------------------------------------------------------------- the digest
+
+
+def test_the_digest_is_of_the_bytes_read_and_empty_when_none_were(tmp_path: Path) -> None:
+    data = _synthetic_315()
+    path = tmp_path / "m.xml"
+    path.write_bytes(data)
+    assert read(path).sha256 == hashlib.sha256(data).hexdigest()
+    empty = tmp_path / "empty.xml"
+    empty.write_bytes(b"")
+    assert read(empty).sha256 == hashlib.sha256(b"").hexdigest()
+    missing = read(tmp_path / "absent.xml")
+    assert missing.data is None
+    assert missing.sha256 == ""
+    assert missing.findings[0].level is Level.INPUT
+    over = read(path, max_bytes=10)
+    assert over.data is None and over.sha256 == ""
