@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ijw.errors import Finding, Level
 from ijw.messages import Message
-from ijw.reading import iter_files, load_bytes, max_bytes_default, read
+from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
 from ijw.retours import build_retour, class_codes
 from ijw.rules import Hit, Rule, rules_for, to_finding
 from ijw.schemas import SchemaSet
@@ -158,13 +158,10 @@ class _Queued:
     data: bytes | None = field(default=None, compare=False, repr=False)
 
 
-def _header_value(name: bytes) -> re.Pattern[bytes]:
-    return re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb">\s*([^<]*?)\s*</")
-
-
 _HEADER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?Header>")
-_PEEK = {name: _header_value(name.encode()) for name in
-         ("BerichtCode", "Afzender", "Ontvanger", "Identificatie", "Dagtekening")}
+_PEEKED = ("BerichtCode", "Afzender", "Ontvanger", "Identificatie", "Dagtekening")
+_PEEK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(_PEEKED).encode()
+                   + rb")>\s*([^<]*?)\s*</")
 _GEMEENTE_SENDS = frozenset({"JW301", "JW302", "JW319", "JW320"})
 
 #: Bytes of input kept in memory between planning and processing; past this
@@ -181,10 +178,10 @@ def _peek_header(data: bytes) -> tuple[tuple[str, int, str, str], str] | None:
     end = _HEADER_END.search(data)
     if end is None:
         return None
-    values = {}
-    for name, pattern in _PEEK.items():
-        found = pattern.search(data, 0, end.start())
-        values[name] = found.group(1).decode("utf-8", "replace") if found else ""
+    found: dict[bytes, bytes] = {}
+    for match in _PEEK.finditer(data, 0, end.start()):  # one pass; the first of each counts
+        found.setdefault(match.group(1), match.group(2))
+    values = {name: found.get(name.encode(), b"").decode("utf-8", "replace") for name in _PEEKED}
     message_type = _CODE_TO_TYPE.get(values["BerichtCode"], "")
     step = STEP.get(message_type, 9)
     aanbieder = values["Ontvanger"] if message_type in _GEMEENTE_SENDS else values["Afzender"]
@@ -198,10 +195,18 @@ def plan(paths: Iterable[Path], skip_dirs: Iterable[Path] = (), max_bytes: int |
     limit = max_bytes or max_bytes_default()
     queue: list[_Queued] = []
     kept = 0
+    folders: dict[Path, Path] = {}
     for path in iter_files(list(paths)):
         if path.name.startswith(".") or path.name.endswith(".reason.txt"):
             continue
-        resolved = path.resolve()
+        # Resolved once per folder; a file that is a link itself is resolved on its own.
+        if path.is_symlink():
+            resolved = path.resolve()
+        else:
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            resolved = folder / path.name
         if any(resolved.is_relative_to(d) for d in skip):
             continue
         _, data = load_bytes(path, None, limit)
@@ -309,6 +314,9 @@ class Importer:
         outcomes: list[tuple[_Queued, FileOutcome]] = []
         with self.engine.begin() as conn:
             known = self._known(conn, [q.key[4] for q in items])
+            # The batch is read first, then stored: each phase keeps its own working
+            # set (lxml's schemas, SQLite's pages) in the processor's caches.
+            results = {q.key[4]: self._read(q) for q in items if q.key[4] not in known}
             ctx = StoreContext(conn, self.options.today)
             for queued in items:
                 digest = queued.key[4]
@@ -316,7 +324,8 @@ class Importer:
                     outcome = FileOutcome(str(queued.path), "skipped", known[digest][0], digest,
                                           reason=known[digest][1])
                 else:
-                    outcome = self._one(conn, ctx, queued, run_id, isolate=isolate)
+                    outcome = self._one(conn, ctx, queued, results[digest], run_id,
+                                        isolate=isolate)
                     if outcome.message_type and outcome.processed:
                         known[digest] = (outcome.message_type, outcome.outcome)
                 outcomes.append((queued, outcome))
@@ -331,12 +340,14 @@ class Importer:
 
     # -- one message ---------------------------------------------------------------------
 
-    def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, run_id: int,
-             *, isolate: bool) -> FileOutcome:
+    def _read(self, queued: _Queued) -> ReadResult:
+        source: bytes | Path = queued.data if queued.data is not None else queued.path
+        return read(source, name=str(queued.path), schemas=self.options.schemas,
+                    max_bytes=self.options.max_bytes, content_checks=False)
+
+    def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, result: ReadResult,
+             run_id: int, *, isolate: bool) -> FileOutcome:
         path = queued.path
-        source: bytes | Path = queued.data if queued.data is not None else path
-        result = read(source, name=str(path), schemas=self.options.schemas,
-                      max_bytes=self.options.max_bytes, content_checks=False)
         if result.message is None:
             verdict = "invalid" if result.level is Level.XSD else "quarantined"
             reason = "; ".join(f.render() for f in result.findings[:5])
@@ -372,9 +383,10 @@ class Importer:
                  for r in rules_for(kind, Level.CONTENT) for h in r.check(message)]
         if found:
             return found
-        return [_Checked(r, h, to_finding(r, h, message, None, file))
-                for level in (Level.CROSS_MESSAGE, Level.EXTERNAL)
-                for r in rules_for(kind, level) for h in r.check(message, ctx)]
+        with ctx.remembering():
+            return [_Checked(r, h, to_finding(r, h, message, None, file))
+                    for level in (Level.CROSS_MESSAGE, Level.EXTERNAL)
+                    for r in rules_for(kind, level) for h in r.check(message, ctx)]
 
     def _store(self, conn: Connection, ctx: StoreContext, message: Message, sha256: str,
                data: bytes, facts: dict[str, Any], file: str, run_id: int) -> FileOutcome:

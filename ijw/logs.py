@@ -28,8 +28,27 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                payload[key] = scrub(str(value)) if isinstance(value, str) else value
-        return json.dumps(payload, ensure_ascii=False, default=str)
+                payload[key] = _clean(value)
+        return json.dumps(payload, ensure_ascii=False)
+
+
+def _clean(value: object) -> object:
+    """``value`` as JSON with every long run of digits masked, whatever its type.
+
+    A field may be a number, a list or a path as well as text; a BSN in any of
+    them is masked, and what JSON cannot hold becomes its (scrubbed) text.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        text = str(value)
+        masked = scrub(text)
+        return value if masked == text else masked
+    if isinstance(value, dict):
+        return {scrub(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_clean(v) for v in value]
+    return scrub(str(value))
 
 
 class TextFormatter(logging.Formatter):

@@ -121,11 +121,6 @@ class SchemaSet:
         return schema
 
 
-def shipped_folder(release_folder: str = "ijw-3.2") -> Path:
-    """The folder of our own XSDs for a release."""
-    return resources.schemas_dir() / release_folder
-
-
 @cache
 def load(folder: Path | None = None) -> SchemaSet:
     """The schema set of ``folder``; by default ``IJW_SCHEMA_DIR`` or the shipped schemas."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import shutil
@@ -18,6 +19,7 @@ from lxml import etree
 from sqlalchemy import create_engine, func, select
 
 from ijw import api
+from ijw.logs import JsonFormatter
 from ijw.messages import lookup
 from ijw.reading import read
 from ijw.store.dump import canonical_dump
@@ -183,6 +185,18 @@ def test_json_logs_never_carry_a_bsn(tmp_path: Path) -> None:
     assert any(line.get("outcome") == "accepted" for line in lines)
     for bsn in synth.test_bsns()[:60]:
         assert bsn not in done.stderr and bsn not in done.stdout
+
+
+@pytest.mark.parametrize("value", [
+    999900006, [999900006, "x"], {"bsn": "999900006"}, ("999900006",), 99990000.6,
+    Path("/in/999900006.xml"),
+])
+def test_json_log_fields_mask_a_bsn_whatever_their_type(value: object) -> None:
+    record = logging.makeLogRecord({"msg": "file", "field": value, "count": 3, "ok": True})
+    line = JsonFormatter().format(record)
+    assert "99990000" not in line and "****" in line  # masked, the last four kept
+    parsed = json.loads(line)
+    assert parsed["count"] == 3 and parsed["ok"] is True
 
 
 # -- concurrency and crashes -------------------------------------------------------------

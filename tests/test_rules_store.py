@@ -16,6 +16,7 @@ JW319 from 0384 to 65656055. The client is 999900006 throughout.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, create_engine, insert, select, update
 
 from ijw.codelists.cbs import Gemeente, GemeenteList
@@ -37,10 +40,10 @@ from ijw.messages.r3_2.codelists import (
 )
 from ijw.messages.r3_2.start import StartProduct
 from ijw.reading import read
-from ijw.retours import build_retour, class_codes
+from ijw.retours import build_retour, class_codes, retour_identificatie
 from ijw.rules import RULES, Loc, all_rules
 from ijw.rules.keys import start_key, stop_key
-from ijw.rules.store import parties
+from ijw.rules.store import _lines, parties
 from ijw.store import persist
 from ijw.store.context import StoreContext
 from ijw.store.schema import (
@@ -916,3 +919,42 @@ def test_stops_in_one_message_are_taken_in_date_order(examples: dict[str, Messag
     assert hits("TR415", wrong, ctx) == [("client", "stop_producten", 1)]
     assert hits("TR413", wrong, ctx) == []
     assert hits("TR414", wrong, ctx) == []
+
+
+# -- asked once per message ------------------------------------------------------------------
+
+
+def test_remembered_answers_last_only_for_the_block(examples: dict[str, Message],
+                                                    ctx: StoreContext, rows: Rows) -> None:
+    m = examples["JW307"]
+    stop = line(m, 0, reden_beeindiging=TIJDELIJK, einddatum=date(2026, 6, 1))
+    key = _lines(with_lines(m, stop))[0].start_key
+    assert ctx.stops_of(key) == ()
+    with ctx.remembering():
+        assert ctx.stops_of(key) == ()
+        rows.care(m, stop)  # the block promises no writes: the kept answer stands
+        assert ctx.stops_of(key) == ()
+        assert ctx.allocation("0384", 424242) is None
+        rows.allocation(424242)
+        assert ctx.allocation("0384", 424242) is None
+    # Outside the block every question goes to the store again.
+    assert [s.reden_beeindiging for s in ctx.stops_of(key)] == [TIJDELIJK.value]
+    found = ctx.allocation("0384", 424242)
+    assert found is not None and found.toewijzing_nummer == 424242
+
+
+def test_lines_are_worked_out_per_message(examples: dict[str, Message]) -> None:
+    m = examples["JW307"]
+    one = with_lines(m, line(m, 0, einddatum=date(2026, 6, 1)))
+    two = with_lines(m, line(m, 0, einddatum=date(2026, 7, 1)), line(m, 1))
+    assert [x.einddatum for x in _lines(one)] == [date(2026, 6, 1)]
+    assert len(_lines(two)) == 2 and _lines(two)[0].einddatum == date(2026, 7, 1)
+    assert [x.einddatum for x in _lines(one)] == [date(2026, 6, 1)]
+    assert _lines(two) is _lines(two)  # the same message: worked out once
+
+
+@given(st.binary(min_size=0, max_size=64))
+def test_retour_identificatie_is_the_base32_prefix_of_its_digest(content: bytes) -> None:
+    heen = hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256(f"retour:{heen}".encode()).digest()
+    assert retour_identificatie(heen) == base64.b32encode(digest).decode("ascii")[:12]

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ijw.messages.base import Message
-from ijw.xmlmap import Shape, compile_shape
+
+if TYPE_CHECKING:  # ijw.xmlmap imports the models' base from this package
+    from ijw.xmlmap import Shape
 
 #: Any iJw namespace: release and message (or ``basisschema``).
 IJW_NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/ijw/(\d+_\d+)/(\w+)/schema$")
@@ -79,6 +82,8 @@ def release_of(message: type[Message]) -> Release:
 @cache
 def shape_of(message: type[Message]) -> Shape:
     """The compiled XML mapping of a message model."""
+    from ijw.xmlmap import compile_shape
+
     release = release_of(message)
     return compile_shape(message, message.namespace, release.base_namespace)
 

@@ -129,13 +129,28 @@ def _group(message: Message) -> tuple[str, str]:
     return "stop", "stop_producten"
 
 
-def _lines(message: Message) -> list[_Line]:
+#: The last message whose lines were worked out, and its lines: most 305/307 rules
+#: want them, one after the other (models are frozen, so the lines stay right).
+_last_lines: tuple[Message | None, tuple[_Line, ...]] = (None, ())
+
+
+def _lines(message: Message) -> tuple[_Line, ...]:
     """The lines of a 305/307 in processing order: deletions first (IV008).
 
     New stop lines follow in date order, a temporary stop before a definitive
     one on the same date, so a temporary and a definitive stop of one start
     may share a message.
     """
+    global _last_lines
+    last, lines = _last_lines
+    if last is message:
+        return lines
+    lines = _work_out_lines(message)
+    _last_lines = (message, lines)
+    return lines
+
+
+def _work_out_lines(message: Message) -> tuple[_Line, ...]:
     gemeente, aanbieder = parties(message)
     kind, group = _group(message)
     bsn = _client(message).bsn
@@ -153,14 +168,14 @@ def _lines(message: Message) -> list[_Line]:
     new = [line for line in out if not line.deletes]
     if kind == "stop":
         new.sort(key=lambda line: (line.einddatum or date.min, line.reden != TIJDELIJK))
-    return deletions + new
+    return (*deletions, *new)
 
 
 def _loc(message: Message, line: _Line, *fields: str) -> Loc:
     return ("client", _group(message)[1], line.index, *fields)
 
 
-def _deleted_here(lines: list[_Line]) -> set[str]:
+def _deleted_here(lines: tuple[_Line, ...]) -> set[str]:
     """Line keys deleted by the status-3 lines of this message."""
     return {line.line_key for line in lines if line.deletes}
 

@@ -9,6 +9,8 @@ the messages stored earlier in the same import batch count.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -164,6 +166,21 @@ class StoreContext:
         #: The receiver's system date (Europe/Amsterdam), for TR135.
         self.today = today
         self.gemeenten = gemeenten if gemeenten is not None else GemeenteList.load()
+        self._memo: dict[tuple[Any, ...], Any] | None = None
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within the block each question goes to the store once; the answer is kept.
+
+        For the rules of one message, which ask some questions more than once
+        (TR413-TR415 each want a start's stops). Nothing may be written to the
+        store inside the block.
+        """
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
 
     def _exists(self, statement: Prepared, **params: Any) -> bool:
         return bool(statement.scalar(self.connection, **params))
@@ -191,6 +208,16 @@ class StoreContext:
 
     def allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
         """The current state of toewijzing ``toewijzing_nummer`` of ``gemeente``, if known."""
+        memo = self._memo
+        if memo is None:
+            return self._allocation(gemeente, toewijzing_nummer)
+        key = ("allocation", gemeente, int(toewijzing_nummer))
+        if key not in memo:
+            memo[key] = self._allocation(gemeente, toewijzing_nummer)
+        found: AllocationView | None = memo[key]
+        return found
+
+    def _allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
         row = _ALLOCATION.first(self.connection, gemeente=gemeente,
                                 nummer=int(toewijzing_nummer))
         if row is None:
@@ -223,8 +250,15 @@ class StoreContext:
 
     def stops_of(self, start: str) -> tuple[StopView, ...]:
         """TR071, TR413-TR415: the present, not deleted stops of the start with key ``start``."""
+        memo = self._memo
+        if memo is not None and ("stops", start) in memo:
+            found: tuple[StopView, ...] = memo["stops", start]
+            return found
         rows = _STOPS_OF.rows(self.connection, start=start)
-        return tuple(StopView(key, einddatum, reden) for key, einddatum, reden in rows)
+        stops = tuple(StopView(key, einddatum, reden) for key, einddatum, reden in rows)
+        if memo is not None:
+            memo["stops", start] = stops
+        return stops
 
     def verzoek_known(self, gemeente: str, aanbieder: str, bsn: str, referentie: str) -> bool:
         """TR379: did an accepted 315 product or 317 of ``aanbieder`` for ``bsn`` carry it?"""

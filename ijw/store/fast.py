@@ -25,6 +25,9 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 Processor = Callable[[Any], Any] | None
 
 
+_REQUIRED: Any = object()
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
@@ -33,6 +36,22 @@ class _Compiled:
     results: tuple[Processor, ...]
     #: Values the statement carries itself (literals compiled as parameters).
     fixed: dict[str, Any]
+    #: Per positional parameter: its name, its bind processor and its fixed value.
+    slots: tuple[tuple[str, Processor, Any], ...] = ()
+
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        """The driver's parameters: positional in order, or a dict for named styles."""
+        if self.names is None:
+            merged = {**self.fixed, **params}
+            binds = self.binds
+            return {k: (p(v) if (p := binds.get(k)) else v) for k, v in merged.items()}
+        out = []
+        for name, processor, fixed in self.slots:
+            value = params.get(name, fixed)
+            if value is _REQUIRED:
+                raise KeyError(name)
+            out.append(processor(value) if processor is not None else value)
+        return tuple(out)
 
 
 class Prepared:
@@ -57,21 +76,21 @@ class Prepared:
             )
             names = tuple(compiled.positiontup) if compiled.positiontup else None
             fixed = {k: v for k, v in compiled.params.items() if v is not None}
-            found = _Compiled(str(compiled), names, binds, results, fixed)
+            slots = tuple(
+                (name, binds.get(name), fixed.get(name, _REQUIRED)) for name in names or ()
+            )
+            found = _Compiled(str(compiled), names, binds, results, fixed, slots)
             self._compiled[dialect.name] = found
         return found
 
     def _execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        c = self.compiled(conn.dialect)
-        merged = {**c.fixed, **params}
-        values = {k: (p(v) if (p := c.binds.get(k)) else v) for k, v in merged.items()}
+        dialect = conn.dialect
+        c = self._compiled.get(dialect.name) or self.compiled(dialect)
+        values = c.values(params)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        dbapi_error = conn.dialect.loaded_dbapi.Error
+        dbapi_error = dialect.loaded_dbapi.Error
         try:
-            if c.names is not None:
-                cursor.execute(c.sql, tuple(values[n] for n in c.names))
-            else:
-                cursor.execute(c.sql, values)
+            cursor.execute(c.sql, values)
         except dbapi_error as exc:
             cursor.close()
             # Raise what SQLAlchemy would (IntegrityError for a refused duplicate, and so
@@ -80,6 +99,10 @@ class Prepared:
                 c.sql, None, exc, dbapi_error, hide_parameters=True, dialect=conn.dialect
             ) from exc
         return cursor
+
+    def run(self, conn: Connection, **params: Any) -> None:
+        """Run a statement that returns no rows (an update, a delete)."""
+        self._execute(conn, params).close()
 
     def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
         """Every row, with each column through its type's result processor."""

@@ -19,9 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-#: Key of the PostgreSQL advisory lock held by an import run ('ijw-import').
-ADVISORY_KEY = 0x696A_7769_6D70
-
 
 def group_key(group: str) -> int:
     """A stable signed 64-bit advisory-lock key for a dependency group."""
@@ -54,25 +51,20 @@ def group_lock(engine: Engine, group: str, *, wait: bool = True) -> Iterator[boo
 
 @contextmanager
 def import_lock(engine: Engine) -> Iterator[None]:
-    """Hold the store's import lock for the duration of the block (blocking)."""
-    if engine.dialect.name == "sqlite":
-        database = engine.url.database or ""
-        lock_path = Path(f"{database}.lock") if database and database != ":memory:" else None
-        if lock_path is None:
-            yield
-            return
-        with lock_path.open("a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold a SQLite store's import lock for the duration of the block (blocking).
+
+    A file lock beside the database file; an in-memory store needs none.
+    PostgreSQL imports lock per dependency group instead (:func:`group_lock`).
+    """
+    if engine.dialect.name != "sqlite":
+        raise ValueError("import_lock is for SQLite stores; PostgreSQL locks per group")
+    database = engine.url.database or ""
+    if not database or database == ":memory:":
+        yield
         return
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_KEY})
-        conn.commit()
+    with Path(f"{database}.lock").open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
-            conn.commit()
+            fcntl.flock(handle, fcntl.LOCK_UN)

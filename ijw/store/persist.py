@@ -41,19 +41,27 @@ _CURRENT_ALLOCATION = Prepared(select(
     ALLOCATION.c.id, ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
     ALLOCATION.c.referentie_aanbieder,
 ).where(ALLOCATION.c.gemeente == bindparam("g"), ALLOCATION.c.toewijzing_nummer == bindparam("n")))
-_FIRST_REFERENCE = Prepared(
+# The link to the honoured verzoek is the reference of the earliest version that
+# carried one, whatever order the 301s arrived in (ties: the lowest reference).
+_FIRST_REFERENCE = (
     select(VERSION.c.referentie_aanbieder)
-    .where(VERSION.c.allocation_id == bindparam("allocation_id"),
+    .where(VERSION.c.allocation_id == ALLOCATION.c.id,
            VERSION.c.referentie_aanbieder.is_not(None))
     .order_by(VERSION.c.toewijzingsdatum, VERSION.c.toewijzingstijd,
               VERSION.c.referentie_aanbieder)
     .limit(1)
+    .scalar_subquery()
+)
+_LINK_VERZOEK = Prepared(
+    update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allocation_id"))
+    .values(referentie_aanbieder=_FIRST_REFERENCE)
 )
 _INSERT_MESSAGE = Inserter(MESSAGE)
 _INSERT_CLIENT = Inserter(CLIENT)
 _INSERT_ALLOCATION = Inserter(ALLOCATION)
 _INSERT_VERSION = Inserter(VERSION)
 _INSERT_CARE = Inserter(CARE)
+_INSERT_REQUESTED = Inserter(table_of(RequestedProduct))
 _UPDATE_ALLOCATION = update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allocation_id"))
 _DELETE_LINE = (
     update(CARE)
@@ -141,7 +149,8 @@ def store_jw315(
             "verwijzer_agb": p.verwijzer.zorgverlener_code,
             **_product(p), **_omvang(p),
         })
-    conn.execute(insert(table_of(RequestedProduct)), rows)
+    for row in rows:
+        _INSERT_REQUESTED(conn, row)
 
 
 def store_jw317(
@@ -202,11 +211,7 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
         _INSERT_VERSION(conn, {"allocation_id": allocation_id, "message_id": message_id,
                                **fields})
         if p.referentie_aanbieder:
-            # The link to the honoured verzoek is the reference of the earliest version
-            # that carried one, whatever order the 301s arrived in (ties: the lowest).
-            link = _FIRST_REFERENCE.scalar(conn, allocation_id=allocation_id)
-            conn.execute(_UPDATE_ALLOCATION, {"allocation_id": allocation_id,
-                                              "referentie_aanbieder": link})
+            _LINK_VERZOEK.run(conn, allocation_id=allocation_id)
 
 
 def _care_lines(
