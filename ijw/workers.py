@@ -1,8 +1,13 @@
 """``ijw import --workers N``: several processes import one inbox into PostgreSQL.
 
 The planning process reads every header once and splits the work into
-dependency groups (one per aanbieder: every rule that compares messages stays
-within one aanbieder's traffic, see :mod:`ijw.store.locking`). Worker
+dependency groups (one per aanbieder, see :mod:`ijw.store.locking`). Almost
+every rule that compares messages stays within one aanbieder's traffic; two
+do not: TR056 on the messages the gemeente sends (its Identificatie is unique
+per gemeente) and TR332 (a ToewijzingNummer belongs to one client and
+aanbieder). When two groups race on such a key, the store's unique
+constraints refuse the second row: that message is reported as failed, is
+not stored, and the next run judges it again, now against the first. Worker
 processes take groups from a shared queue, largest first; each holds the
 group's advisory lock while it processes that group's files in the global
 order. Other hosts running ``ijw import`` on the same inbox take the same
@@ -57,7 +62,8 @@ def _worker(url: str, options: ImportOptions, run_id: int, tasks: Any, results: 
                 importer.process(items, run_id)
             with remaining.get_lock():
                 remaining.value -= 1
-        results.put(_DONE)
+        # What this worker really published (a name taken by other bytes is not).
+        results.put((_DONE, importer.summary.retours_written))
     except BaseException as exc:
         results.put((_FAILED, describe(exc)))
     finally:
@@ -108,12 +114,13 @@ def parallel_import(
     processes = [
         context.Process(target=_worker, args=(url, options, run_id, tasks, results, remaining),
                         name=f"ijw-import-{n}")
-        for n in range(min(workers, max(1, len(queue))))
+        for n in range(min(workers, max(1, len(planned))))  # no more than the groups
     ]
     for process in processes:
         process.start()
     outcomes: dict[str, FileOutcome] = {}
     failures: list[str] = []
+    written = 0
     reported = 0
     while reported < len(processes):
         try:
@@ -129,8 +136,9 @@ def parallel_import(
                 failures.extend(f"{p.name} exited with {p.exitcode}" for p in dead)
                 break
             continue
-        if message == _DONE:
+        if isinstance(message, tuple) and message[0] == _DONE:
             reported += 1
+            written += message[1]
         elif isinstance(message, tuple):
             reported += 1
             failures.append(message[1])
@@ -148,8 +156,7 @@ def parallel_import(
     engine = db.make_engine(url)
     finisher = Importer(engine, options)
     finisher.summary.files = _in_queue_order(queue, outcomes)
-    finisher.summary.retours_written = (
-        recovered + sum(1 for o in outcomes.values() if o.retour_file) + finisher.flush_outbox())
+    finisher.summary.retours_written = recovered + written + finisher.flush_outbox()
     finisher.finish_run(run_id)
     engine.dispose()
     if failures:

@@ -12,7 +12,7 @@ import io
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 from typer.testing import CliRunner
 
 from ijw import api
@@ -33,8 +33,11 @@ from ijw.policy.continuity import CHECKS
 from ijw.policy.pack import load_pack
 from ijw.reading import read
 from ijw.store import db, persist
+from ijw.store.dump import canonical_dump
 from ijw.store.schema import (
+    Allocation,
     Answer,
+    Client,
     ContinuityAllocation,
     ContinuityDecision,
     ContinuityDecisionHistory,
@@ -55,6 +58,9 @@ DECISION = table_of(ContinuityDecision)
 HISTORY = table_of(ContinuityDecisionHistory)
 CONTINUED = table_of(ContinuityAllocation)
 ANSWER = table_of(Answer)
+ALLOCATION = table_of(Allocation)
+CLIENT = table_of(Client)
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 MESSAGE = table_of(MessageRow)
 REFERRAL = table_of(Referral)
 
@@ -597,3 +603,43 @@ def test_a_deleted_toewijzing_is_not_actual_whichever_deletion_code(
     day = date(2024, 1, 1)
     row = SimpleNamespace(reden_wijziging=reden, ingangsdatum=day, einddatum=day)
     assert _actual(row, day) is actual
+
+
+def test_the_canonical_dump_of_decisions_ignores_surrogate_ids(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
+    """Two stores whose allocations and clients got other ids dump the same decisions."""
+    dumps = []
+    for name, shift in (("plain", False), ("shifted", True)):
+        path = tmp_path / f"{name}.db"
+        shutil.copyfile(_sqlite_template, path)
+        url = f"sqlite+pysqlite:///{path}"
+        engine = db.make_engine(url)
+        if shift:  # rows with high ids push every later id up, then go again
+            with engine.begin() as conn:
+                conn.execute(insert(MESSAGE).values(
+                    id=900, message_type="JW301", direction="out", sender="0363",
+                    receiver="99990001", gemeente="0363", aanbieder="99990001",
+                    identificatie="SHIFT", dagtekening=date(2020, 1, 1), sha256="0" * 64,
+                    received_at=NOW, imported_at=NOW, outcome="registered", raw_xml=b"<x/>"))
+                conn.execute(insert(CLIENT).values(id=700, bsn="999999990"))
+                conn.execute(insert(ALLOCATION).values(
+                    id=800, gemeente="0363", toewijzing_nummer=999999, client_id=700,
+                    aanbieder="99990001", message_id=900, toewijzingsdatum=date(2020, 1, 1),
+                    toewijzingstijd=time(9, 0), ingangsdatum=date(2020, 1, 1)))
+        engine.dispose()
+        engine = load_scenario(url, tmp_path / f"{name}-outbox")
+        if shift:
+            with engine.begin() as conn:
+                conn.execute(delete(ALLOCATION).where(ALLOCATION.c.id == 800))
+                conn.execute(delete(CLIENT).where(CLIENT.c.id == 700))
+                conn.execute(delete(MESSAGE).where(MESSAGE.c.id == 900))
+        policy.decide(engine, PACK, today=TODAY)
+        with engine.connect() as conn:
+            ids = conn.execute(select(func.min(DECISION.c.allocation_id))).scalar_one()
+        dumps.append((ids, canonical_dump(engine)))
+        engine.dispose()
+    (plain_id, plain), (shifted_id, shifted) = dumps
+    assert shifted_id > plain_id  # the ids really differ
+    assert any('"continuity_decision"' in line for line in plain)
+    assert plain == shifted

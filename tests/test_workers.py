@@ -42,6 +42,7 @@ def test_two_workers_and_two_hosts_equal_one_worker(
     summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out-2",
                                database_url=workers, today=TODAY, workers=2)
     assert summary.ok and len(summary.files) == 2000
+    assert summary.retours_written == 1500  # what the workers published, counted once
     assert canonical_dump(workers) == expected
     assert _outbox(tmp_path / "out-2") == expected_out
 

@@ -19,6 +19,10 @@ from ijw.store.schema import Base
 VOLATILE = frozenset({"id", "received_at", "imported_at", "run_id", "started_at",
                       "finished_at", "decided_at", "superseded_at"})
 SKIPPED_TABLES = frozenset({"import_run", "alembic_version"})
+#: Columns that name a row of another table without a foreign key (the continuity
+#: tables keep their ids when the store's rows would otherwise block a rerun).
+IMPLIED_REFERENCES = {"allocation_id": "allocation", "client_id": "client",
+                      "message_id": "message"}
 
 
 def canonical_dump(store: Engine | str) -> list[str]:
@@ -49,9 +53,9 @@ def canonical_dump(store: Engine | str) -> list[str]:
     }
     out: list[str] = []
     for table in tables:
-        references = {
-            fk.parent.name: fk.column.table.name for fk in table.foreign_keys
-        }
+        references = {name: target for name, target in IMPLIED_REFERENCES.items()
+                      if name in table.c}
+        references.update({fk.parent.name: fk.column.table.name for fk in table.foreign_keys})
         for row in rows[table.name]:
             item: dict[str, Any] = {"table": table.name}
             for key, value in row.items():
