@@ -96,8 +96,17 @@ def _max_bytes(value: str | None) -> int:
     return int(value)
 
 
-def _parser() -> etree.XMLParser:
-    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+def _parser(plain: bool = False) -> etree.XMLParser:
+    """This thread's hardened parser; ``plain``: the one that drops blank text.
+
+    A plain document (see :func:`~ijw.xmlmap.plain_document`: no comment,
+    processing instruction, CDATA or DTD) has text in its leaves only, and
+    libxml2 keeps a leaf's text even when it is all blanks. What that parser
+    drops is the indentation between elements, which no XSD verdict and no
+    model depends on, and parsing and validating get cheaper without it.
+    """
+    name = "plain_parser" if plain else "parser"
+    parser: etree.XMLParser | None = getattr(_local, name, None)
     if parser is None:
         parser = etree.XMLParser(
             resolve_entities=False,
@@ -106,8 +115,9 @@ def _parser() -> etree.XMLParser:
             dtd_validation=False,
             huge_tree=False,
             collect_ids=False,
+            remove_blank_text=plain,
         )
-        _local.parser = parser
+        setattr(_local, name, parser)
     return parser
 
 
@@ -270,7 +280,7 @@ def _model_findings(
     return out
 
 
-def _trusted_model(root: etree._Element, shape: Shape, data: bytes) -> Message | None:
+def _trusted_model(root: etree._Element, shape: Shape, plain: bool) -> Message | None:
     """The model built straight from the XSD-valid tree, or ``None`` to let pydantic validate.
 
     The schema has just checked every facet the model would check again, so the
@@ -279,7 +289,7 @@ def _trusted_model(root: etree._Element, shape: Shape, data: bytes) -> Message |
     operator's schema folder might allow an element the model does not know, which
     the builder would then take for the field in its place.
     """
-    if not plain_document(data):
+    if not plain:
         return None
     try:
         model: Message = element_to_model(root, shape)
@@ -305,9 +315,9 @@ def read(
     problem = _precheck(data, label)
     if problem is not None:
         return ReadResult(label, findings=(problem,), data=data)
-    parser = _parser()
+    plain = plain_document(data)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _parser(plain))
     except etree.XMLSyntaxError as exc:
         text = _shorten(exc.msg or "not well-formed XML", {})
         finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
@@ -334,7 +344,7 @@ def read(
         findings = _xml_findings(validator.error_log, label, Level.XSD, prefixes)
         return ReadResult(label, cls.message_type, findings=tuple(findings), data=data)
     shape = shape_of(cls)
-    model = _trusted_model(root, shape, data) if schema_set.shipped else None
+    model = _trusted_model(root, shape, plain) if schema_set.shipped else None
     try:
         if model is None:
             model = cls.model_validate(element_to_dict(root, shape))

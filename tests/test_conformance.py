@@ -18,6 +18,8 @@ from typing import NamedTuple
 import pytest
 from lxml import etree
 
+from ijw.reading import _parser
+from ijw.xmlmap import plain_document
 from tests.conftest import OUR_SCHEMAS
 from tests.mutations import (
     OUR_MESSAGES,
@@ -253,3 +255,17 @@ def test_verdicts_match_official(
     mismatches = find_mismatches(outcomes)
     problems = our_schemas.describe_problems()
     assert not (mismatches or problems), describe_mismatches(mismatches, problems)
+
+
+def test_dropping_blank_text_changes_no_verdict(cases: list[Case], our_schemas: SchemaSet
+                                                ) -> None:
+    """The reader parses a plain document without its indentation: every verdict stays."""
+    plain = [case for case in cases if plain_document(case.xml)]
+    assert len(plain) >= MIN_CASES // 2
+    for case in plain:
+        schema = our_schemas.schemas.get(case.message)
+        if schema is None:
+            continue
+        kept = judge(schema, parse_bytes(case.xml))
+        dropped = judge(schema, etree.fromstring(case.xml, _parser(plain=True)))
+        assert dropped == kept, case

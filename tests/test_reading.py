@@ -388,3 +388,17 @@ def test_the_digest_is_of_the_bytes_read_and_empty_when_none_were(tmp_path: Path
     assert missing.findings[0].level is Level.INPUT
     over = read(path, max_bytes=10)
     assert over.data is None and over.sha256 == ""
+
+
+# --------------------------------------------------------------------------- blank text
+
+
+def test_a_plain_document_keeps_the_blanks_of_its_values() -> None:
+    """Indentation between elements is dropped when parsing; a value's blanks never are."""
+    demo = (REPO / "fixtures" / "demo" / "jw315-0.xml").read_bytes()
+    padded = read(demo.replace(b">Testkind0<", b">  Testkind0  <"))
+    assert padded.valid
+    assert padded.message.client.naam.geslachtsnaam.achternaam == "  Testkind0  "  # type: ignore[union-attr]
+    blank = read(demo.replace(b">Testkind0<", b">   <"))
+    assert not blank.valid
+    assert "The value '   '" in blank.findings[0].message  # the XSD saw the three blanks
