@@ -6,7 +6,6 @@ installed wheel they are copied to ``ijw/_data``. Every other module asks here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -38,9 +37,3 @@ def rules_dir() -> Path:
 def migrations_dir() -> Path:
     """The Alembic script folder."""
     return data_dir("migrations")
-
-
-def external_schema_dir() -> Path | None:
-    """The operator's schema folder from ``IJW_SCHEMA_DIR``, if set."""
-    value = os.environ.get(SCHEMA_DIR_ENV)
-    return Path(value) if value else None

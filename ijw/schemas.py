@@ -8,6 +8,7 @@ first use and are cached; reading their files is hardened like any input.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -121,9 +122,22 @@ class SchemaSet:
         return schema
 
 
-@cache
 def load(folder: Path | None = None) -> SchemaSet:
-    """The schema set of ``folder``; by default ``IJW_SCHEMA_DIR`` or the shipped schemas."""
+    """The schema set of ``folder``; by default ``IJW_SCHEMA_DIR`` or the shipped schemas.
+
+    The default follows ``IJW_SCHEMA_DIR`` as it is at the call. Each folder is
+    read once per process and its schemas compiled on first use.
+    """
     if folder is None:
-        folder = resources.external_schema_dir() or resources.schemas_dir()
+        return _default(os.environ.get(resources.SCHEMA_DIR_ENV) or None)
+    return _folder(folder)
+
+
+@cache
+def _default(environment: str | None) -> SchemaSet:
+    return _folder(Path(environment) if environment else resources.schemas_dir())
+
+
+@cache
+def _folder(folder: Path) -> SchemaSet:
     return SchemaSet(folder.resolve())

@@ -335,13 +335,9 @@ def test_our_schema_folder_is_the_default(
     ours: SchemaSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("IJW_SCHEMA_DIR", raising=False)
-    load_schemas.cache_clear()  # the default is resolved once per process
-    try:
-        result = read(_synthetic_315())
-        assert result.valid
-        written = write(result.message)  # type: ignore[arg-type]
-    finally:
-        load_schemas.cache_clear()
+    result = read(_synthetic_315())
+    assert result.valid
+    written = write(result.message)  # type: ignore[arg-type]
     header = read(written, schemas=ours).message.header  # type: ignore[union-attr]
     versions = ours.versions(NS_315)
     assert header.xsd_versie.basisschema_xsd_versie == versions.basisschema
@@ -402,3 +398,17 @@ def test_a_plain_document_keeps_the_blanks_of_its_values() -> None:
     blank = read(demo.replace(b">Testkind0<", b">   <"))
     assert not blank.valid
     assert "The value '   '" in blank.findings[0].message  # the XSD saw the three blanks
+
+
+@pytest.mark.shared
+def test_the_default_schema_folder_follows_the_environment(
+    official_xsd_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("IJW_SCHEMA_DIR", raising=False)
+    assert load_schemas().shipped
+    monkeypatch.setenv("IJW_SCHEMA_DIR", str(official_xsd_dir))
+    official = load_schemas()
+    assert official.folder == official_xsd_dir.resolve() and not official.shipped
+    assert load_schemas() is official  # read once per folder
+    monkeypatch.delenv("IJW_SCHEMA_DIR")
+    assert load_schemas().shipped
