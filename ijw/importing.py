@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.errors import Finding, Level
-from ijw.messages import Message
+from ijw.messages import FROM_GEMEENTE, GEMEENTE_HEADER, Message
 from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
 from ijw.retours import build_retour, class_codes
 from ijw.rules import Hit, Rule, rules_for, to_finding
@@ -54,7 +54,7 @@ STEP = {"JW315": 0, "JW317": 0, "JW301": 1, "JW319": 1, "JW302": 2, "JW320": 2,
 INCOMING = frozenset({"JW305", "JW307", "JW315", "JW317"})
 #: Findings that keep a message the gemeente sent (301, 319) out of the store.
 REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
-REGISTERED = frozenset({"JW301", "JW319"})
+REGISTERED = FROM_GEMEENTE
 RETOURS = frozenset({"JW302", "JW320"})
 PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
 BATCH_SIZE = 200
@@ -162,7 +162,6 @@ _HEADER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?Header>")
 _PEEKED = ("BerichtCode", "Afzender", "Ontvanger", "Identificatie", "Dagtekening")
 _PEEK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(_PEEKED).encode()
                    + rb")>\s*([^<]*?)\s*</")
-_GEMEENTE_SENDS = frozenset({"JW301", "JW302", "JW319", "JW320"})
 
 #: Bytes of input kept in memory between planning and processing; past this
 #: budget files are read again, so memory stays bounded whatever the folder size.
@@ -184,7 +183,7 @@ def _peek_header(data: bytes) -> tuple[tuple[str, int, str, str], str] | None:
     values = {name: found.get(name.encode(), b"").decode("utf-8", "replace") for name in _PEEKED}
     message_type = _CODE_TO_TYPE.get(values["BerichtCode"], "")
     step = STEP.get(message_type, 9)
-    aanbieder = values["Ontvanger"] if message_type in _GEMEENTE_SENDS else values["Afzender"]
+    aanbieder = values["Ontvanger"] if message_type in GEMEENTE_HEADER else values["Afzender"]
     return (values["Dagtekening"], step, values["Afzender"], values["Identificatie"]), aanbieder
 
 

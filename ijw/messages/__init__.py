@@ -16,6 +16,12 @@ from ijw.messages.base import Message
 if TYPE_CHECKING:  # ijw.xmlmap imports the models' base from this package
     from ijw.xmlmap import Shape
 
+#: The heenberichten the gemeente sends (the toewijzing and the antwoord).
+FROM_GEMEENTE = frozenset({"JW301", "JW319"})
+#: Every message whose header names the gemeente as Afzender: its 301 and 319, and the
+#: aanbieder's retours on them, which keep their heenbericht's header (IV028).
+GEMEENTE_HEADER = frozenset({"JW301", "JW302", "JW319", "JW320"})
+
 #: Any iJw namespace: release and message (or ``basisschema``).
 IJW_NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/ijw/(\d+_\d+)/(\w+)/schema$")
 
@@ -89,6 +95,8 @@ def shape_of(message: type[Message]) -> Shape:
 
 
 __all__ = [
+    "FROM_GEMEENTE",
+    "GEMEENTE_HEADER",
     "IJW_NAMESPACE",
     "RELEASES",
     "Message",

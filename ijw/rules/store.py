@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from ijw.errors import Level
-from ijw.messages import Message
+from ijw.messages import FROM_GEMEENTE, Message
 from ijw.messages.r3_2.codelists import RedenBeeindiging, RedenWijziging, RetourCode
 from ijw.rules import Hit, Loc, rule
 from ijw.rules.context import AllocationView, RuleContext
@@ -34,8 +34,6 @@ EXTERNAL = Level.EXTERNAL
 
 #: Every heenbericht this engine models (323/325 are not modelled).
 HEENBERICHTEN = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319")
-#: Messages the gemeente sends: the gemeente is the header's Afzender.
-FROM_GEMEENTE = frozenset({"JW301", "JW319"})
 
 TIJDELIJK = RedenBeeindiging.TIJDELIJK.value
 DELETING = frozenset({RedenWijziging.VERWIJDERD.value,

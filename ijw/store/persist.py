@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, bindparam, insert, select, update
 
-from ijw.messages import Message
+from ijw.messages import GEMEENTE_HEADER, Message
 from ijw.rules.keys import start_key, stop_key
 from ijw.store.fast import Inserter, Prepared
 from ijw.store.schema import (
@@ -271,7 +271,7 @@ def header_facts(message: Message) -> dict[str, Any]:
     retour is the header's Ontvanger (IV028).
     """
     h: Any = message.header  # type: ignore[attr-defined]
-    gemeente_sends = message.message_type in ("JW301", "JW302", "JW319", "JW320")
+    gemeente_sends = message.message_type in GEMEENTE_HEADER
     gemeente, aanbieder = (h.afzender, h.ontvanger) if gemeente_sends else (
         h.ontvanger, h.afzender)
     sender, receiver = h.afzender, h.ontvanger
