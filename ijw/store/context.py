@@ -38,6 +38,7 @@ from ijw.store.schema import (
     ChangeRequest,
     Client,
     RequestedProduct,
+    care_line_present,
     table_of,
 )
 from ijw.store.schema import Message as MessageRow
@@ -67,7 +68,7 @@ def _accepted(table: Table) -> ColumnElement[Any]:
 
 def _present(kind: str) -> ColumnElement[bool]:
     """A care line of ``kind`` that is present (status 1) and not deleted."""
-    return and_(CARE.c.kind == kind, CARE.c.status == "1", CARE.c.deleted_by_id.is_(None))
+    return and_(CARE.c.kind == kind, care_line_present(CARE))
 
 
 def _client_id() -> ColumnElement[int]:
@@ -119,7 +120,7 @@ _ALLOCATION = Prepared(
            ALLOCATION.c.toewijzing_nummer == bindparam("nummer"))
 )
 _ACTIVE_LINE = Prepared(select(exists().where(
-    CARE.c.kind == bindparam("kind"), CARE.c.status == "1", CARE.c.deleted_by_id.is_(None),
+    CARE.c.kind == bindparam("kind"), care_line_present(CARE),
     CARE.c.line_key == bindparam("line_key"),
 )))
 _STOP = CARE.alias("stop")
@@ -128,7 +129,7 @@ _ACTUAL_STARTS = Prepared(select(CARE.c.start_key).where(
     CARE.c.aanbieder == bindparam("aanbieder"), _present("start"),
     ~exists().where(
         _STOP.c.kind == "stop", _STOP.c.start_key == CARE.c.start_key,
-        _STOP.c.status == "1", _STOP.c.deleted_by_id.is_(None),
+        care_line_present(_STOP),
     ),
 ))
 _STOPS_OF = Prepared(

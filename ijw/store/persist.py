@@ -24,6 +24,7 @@ from ijw.store.schema import (
     Client,
     RequestedProduct,
     RetourCodeRow,
+    care_line_present,
     table_of,
 )
 from ijw.store.schema import Message as MessageRow
@@ -66,7 +67,7 @@ _UPDATE_ALLOCATION = update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allo
 _DELETE_LINE = (
     update(CARE)
     .where(CARE.c.kind == bindparam("k"), CARE.c.line_key == bindparam("lk"),
-           CARE.c.status == "1", CARE.c.deleted_by_id.is_(None))
+           care_line_present(CARE))
     .values(deleted_by_id=bindparam("by"))
 )
 

@@ -16,6 +16,7 @@ Column names are English snake_case; values keep the standard's codes.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -33,9 +34,12 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -288,6 +292,10 @@ class AllocationVersion(Base):
     budget: Mapped[int | None] = mapped_column(BigInteger)
 
 
+#: StatusAanlevering 1 (present) as SQL, the value the partial index names.
+PRESENT_LITERAL = "'1'"
+
+
 class CareLine(Base):
     """A StartProduct (305) or StopProduct (307) line.
 
@@ -303,8 +311,8 @@ class CareLine(Base):
             "kind",
             "line_key",
             unique=True,
-            sqlite_where=text("deleted_by_id IS NULL AND status = '1'"),
-            postgresql_where=text("deleted_by_id IS NULL AND status = '1'"),
+            sqlite_where=text(f"deleted_by_id IS NULL AND status = {PRESENT_LITERAL}"),
+            postgresql_where=text(f"deleted_by_id IS NULL AND status = {PRESENT_LITERAL}"),
         ),
         Index("ix_care_line_allocation", "gemeente", "toewijzing_nummer"),
         Index("ix_care_line_start_key", "kind", "start_key"),
@@ -330,6 +338,17 @@ class CareLine(Base):
     line_key: Mapped[str] = mapped_column(String(240))
     #: The status-3 line that deleted this one.
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("care_line.id"))
+
+
+def care_line_present(lines: Any) -> ColumnElement[bool]:
+    """Lines of ``lines`` (the care_line table or an alias) that are present and not deleted.
+
+    Written as the partial index ``uq_care_line_active_key`` is, with the status as a
+    literal: with a bound parameter there, SQLite's planner cannot use the index (nor
+    PostgreSQL's generic plan), and a lookup by key becomes a scan of every line.
+    """
+    status: ColumnElement[str] = literal_column(f"{lines.name}.status")
+    return and_(status == literal_column(PRESENT_LITERAL), lines.c.deleted_by_id.is_(None))
 
 
 class Answer(Base):
