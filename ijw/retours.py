@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
 from ijw.errors import Level
 from ijw.messages import Message, message_class, shape_of
 from ijw.messages.r3_2.codelists import RetourCode
@@ -27,7 +29,7 @@ from ijw.messages.r3_2.common import XsdVersie
 from ijw.rules import Loc
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
-from ijw.xmlmap import NESTED, WRAPPED_NESTED, Shape
+from ijw.xmlmap import NESTED, WRAPPED_NESTED, Child, Shape
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
@@ -82,6 +84,8 @@ def _stamp(
         value = data.get(child.field)
         if value is None or child.shape is None:
             continue
+        if isinstance(value, BaseModel):
+            continue  # a part of the heenbericht's header, taken as it is: no RetourCodes
         if child.kind == NESTED:
             _stamp(value, child.shape, codes, (*here, child.field))
         elif child.kind == WRAPPED_NESTED:
@@ -103,7 +107,11 @@ def build_retour(
     retour_cls = message_class(heen.retour_type)
     versions = (schemas or load_schemas()).versions(retour_cls.namespace)
     found = list(findings)
-    header: dict[str, Any] = heen.header.model_dump()  # type: ignore[attr-defined]
+    # The heenbericht's header, field by field: its parts are frozen models that the
+    # retour's header takes as they are (pydantic does not validate an instance again).
+    heen_header: Any = heen.header  # type: ignore[attr-defined]
+    header: dict[str, Any] = {name: getattr(heen_header, name)
+                              for name in type(heen_header).model_fields}
     header.update(
         bericht_code=retour_cls.code,
         identificatie_retour=retour_identificatie(heen_sha256),
@@ -111,7 +119,7 @@ def build_retour(
         xsd_versie_retour=XsdVersie(
             basisschema_xsd_versie=versions.basisschema or "1.0.0",
             bericht_xsd_versie=versions.bericht or "1.0.0",
-        ).model_dump(),
+        ),
     )
     data: dict[str, Any] = {"header": header}
     if any(level is Level.CONTENT for level, _, _ in found):
@@ -151,6 +159,20 @@ def _unique(codes: Iterable[RetourCode]) -> list[RetourCode]:
     return out
 
 
+#: Per shape (by identity: shapes live as long as their model), see _coded_children.
+_CODED: dict[int, tuple[Shape, tuple[Child, ...]]] = {}
+
+
+def _coded_children(shape: Shape) -> tuple[Child, ...]:
+    """The nested children of ``shape`` with a class that carries RetourCodes below them."""
+    found = _CODED.get(id(shape))
+    if found is None or found[0] is not shape:
+        children = tuple(child for child in shape.order
+                         if child.shape is not None and _class_paths(child.shape))
+        found = _CODED[id(shape)] = (shape, children)
+    return found[1]
+
+
 def class_codes(retour: Message) -> list[tuple[str, int, str]]:
     """Every (class path, position, code) in a retour, for the store and for tests.
 
@@ -161,7 +183,7 @@ def class_codes(retour: Message) -> list[tuple[str, int, str]]:
     def walk(model: Any, shape: Shape, path: str) -> None:
         for position, code in enumerate(getattr(model, "retour_codes", ())):
             out.append((path, position, code.value))
-        for child in shape.order:
+        for child in _coded_children(shape):
             value = getattr(model, child.field)
             if value is None or child.shape is None:
                 continue
