@@ -27,7 +27,7 @@ from ijw.clock import parse_day
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
-from ijw.options import DbOption
+from ijw.options import DbOption, PathsArgument
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.resources import SCHEMA_DIR_ENV
@@ -65,7 +65,7 @@ SchemasOption = Annotated[
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Message files or folders (recursive).")],
+    paths: PathsArgument,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text, or json: one object per file.")
     ] = OutputFormat.text,
@@ -135,7 +135,7 @@ class LogLevel(StrEnum):
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Message files or folders (recursive).")],
+    paths: PathsArgument,
     gemeente: Annotated[
         str, typer.Option("--gemeente", envvar="IJW_GEMEENTE", help="Our own CBS gemeentecode.")
     ],
