@@ -24,6 +24,24 @@ from ijw.store.db import normalize_url, upgrade
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 OUR_SCHEMAS = REPO / "schemas" / "ijw-3.2"
+#: Generated documents as they must come out, byte for byte (see :func:`assert_golden`).
+GOLDEN = REPO / "tests" / "golden"
+UPDATE_GOLDEN_ENV = "IJW_UPDATE_GOLDEN"
+
+
+def assert_golden(relative: str, data: bytes) -> None:
+    """``data`` equals the golden file ``tests/golden/<relative>``.
+
+    With ``IJW_UPDATE_GOLDEN=1`` the file is written instead: review the diff
+    before committing it, since the golden files are what a provider receives.
+    """
+    path = GOLDEN / relative
+    if os.environ.get(UPDATE_GOLDEN_ENV) == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return
+    assert path.is_file(), f"no golden file {relative}: run with {UPDATE_GOLDEN_ENV}=1, review"
+    assert data == path.read_bytes(), f"{relative} differs from its golden file"
 
 
 def _shared_root() -> Path:

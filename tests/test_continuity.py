@@ -46,7 +46,7 @@ from ijw.store.schema import (
 )
 from ijw.store.schema import Message as MessageRow
 from tests import synth
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, assert_golden
 
 SCENARIO = FIXTURES / "continuity"
 INBOX = SCENARIO / "inbox"
@@ -466,6 +466,7 @@ def test_spic_301_export(store: Engine, tmp_path: Path) -> None:
     assert len(paths) == 9
     changed: set[str] = set()
     for path in paths:
+        assert_golden(f"exports/jw301/{path.name}", path.read_bytes())
         result = read(path)
         assert result.valid, [f.render() for f in result.findings]
         assert result.message_type == "JW301"
@@ -494,6 +495,7 @@ def test_spic_lock_answers_317s_with_a_319(store: Engine, tmp_path: Path) -> Non
     assert len(paths) == 2
     references = set()
     for path in paths:
+        assert_golden(f"exports/jw319/{path.name}", path.read_bytes())
         result = read(path)
         assert result.valid, [f.render() for f in result.findings]
         root = _xml(path)

@@ -18,7 +18,7 @@ from ijw.messages import RELEASES, Message
 from ijw.reading import read
 from ijw.schemas import SchemaSet
 from ijw.writing import write
-from tests.conftest import OUR_SCHEMAS
+from tests.conftest import FIXTURES, OUR_SCHEMAS
 from tests.mutations import parse_bytes
 from tests.strategies import message_strategy
 
@@ -96,3 +96,11 @@ def test_write_stamps_our_schema_versions(cls: type[Message], ours: SchemaSet) -
         )
 
     check()
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "demo").glob("*.xml")), ids=lambda p: p.name)
+def test_the_demo_messages_are_golden_files_of_the_writer(path: Path) -> None:
+    """Each demo message was written by ``ijw``: read and written again, it is the same bytes."""
+    message = read(path).message
+    assert message is not None
+    assert write(message, stamp=False) == path.read_bytes()

@@ -25,7 +25,7 @@ from ijw.messages import lookup
 from ijw.retours import class_codes
 from ijw.rules import RULES
 from ijw.schemas import SchemaSet
-from tests.conftest import FIXTURES, OUR_SCHEMAS
+from tests.conftest import FIXTURES, OUR_SCHEMAS, assert_golden
 
 RULE_FIXTURES = FIXTURES / "rules"
 CASES: list[dict[str, Any]] = tomllib.loads(
@@ -71,6 +71,7 @@ def _check(case: dict[str, Any], outcome: FileOutcome, outbox: Path, schemas: Sc
         return
     assert outcome.retour_file is not None
     path = outbox / outcome.retour_file
+    assert_golden(f"retours/{case['rule']}-{case['case']}.xml", path.read_bytes())
     root = etree.parse(str(path)).getroot()
     found = lookup(etree.QName(root).namespace or "")
     assert found is not None
