@@ -31,9 +31,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.errors import Finding, Level
-from ijw.messages import FROM_GEMEENTE, GEMEENTE_HEADER, Message
+from ijw.messages import FROM_GEMEENTE, GEMEENTE_HEADER, Message, message_class
 from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
-from ijw.retours import build_retour, class_codes
+from ijw.retours import build_retour, class_codes, retour_versions
 from ijw.rules import Hit, Rule, rules_for, to_finding
 from ijw.schemas import SchemaSet
 from ijw.store import persist
@@ -231,6 +231,11 @@ class Importer:
         self.options = options
         self.on_file = on_file
         self.summary = ImportSummary()
+        # Every retour states its schema's versions: a schema folder without them is a
+        # configuration error now, not a failure after the first batch was stored.
+        for kind in sorted(INCOMING):
+            retour_versions(message_class(message_class(kind).retour_type or kind),
+                            options.schemas)
 
     # -- the run -------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ijw.errors import Level
+from ijw.errors import Level, SchemaError
 from ijw.messages import Message, message_class, shape_of
 from ijw.messages.r3_2.codelists import RetourCode
 from ijw.messages.r3_2.common import XsdVersie
@@ -49,6 +49,23 @@ def retour_identificatie(heen_sha256: str) -> str:
     # give them but without encoding all 32 bytes in Python.
     bits = int.from_bytes(digest[:8], "big") >> 4
     return "".join(_BASE32[(bits >> shift) & 31] for shift in range(55, -1, -5))
+
+
+def retour_versions(retour: type[Message], schemas: SchemaSet) -> XsdVersie:
+    """The XsdVersieRetour of a ``retour`` we write, from its schema's appinfo (IV034).
+
+    Raises :class:`~ijw.errors.SchemaError` when the schema does not carry both
+    versions: a retour must state the schema it was written against, and a made-up
+    number would tell the provider something untrue.
+    """
+    versions = schemas.versions(retour.namespace)
+    if versions.basisschema is None or versions.bericht is None:
+        raise SchemaError(
+            f"the schema of {retour.message_type} in {schemas.folder} has no "
+            "BasisschemaXsdVersie/BerichtXsdVersie appinfo, so XsdVersieRetour cannot be "
+            "filled (IV034)")
+    return XsdVersie(basisschema_xsd_versie=versions.basisschema,
+                     bericht_xsd_versie=versions.bericht)
 
 
 def _class_paths(shape: Shape, prefix: Loc = ()) -> set[Loc]:
@@ -105,7 +122,7 @@ def build_retour(
     if heen.retour_type is None:
         raise ValueError(f"{heen.message_type} has no retour")
     retour_cls = message_class(heen.retour_type)
-    versions = (schemas or load_schemas()).versions(retour_cls.namespace)
+    stamp = retour_versions(retour_cls, schemas or load_schemas())
     found = list(findings)
     # The heenbericht's header, field by field: its parts are frozen models that the
     # retour's header takes as they are (pydantic does not validate an instance again).
@@ -116,10 +133,7 @@ def build_retour(
         bericht_code=retour_cls.code,
         identificatie_retour=retour_identificatie(heen_sha256),
         dagtekening_retour=today,
-        xsd_versie_retour=XsdVersie(
-            basisschema_xsd_versie=versions.basisschema or "1.0.0",
-            bericht_xsd_versie=versions.bericht or "1.0.0",
-        ),
+        xsd_versie_retour=stamp,
     )
     data: dict[str, Any] = {"header": header}
     if any(level is Level.CONTENT for level, _, _ in found):

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from lxml import etree
 from sqlalchemy import create_engine, func, select
 
 from ijw import api
+from ijw.errors import SchemaError
 from ijw.logs import JsonFormatter
 from ijw.messages import lookup
 from ijw.reading import read
@@ -287,3 +289,28 @@ def test_a_killed_runs_bookkeeping_is_marked_interrupted(tmp_path: Path) -> None
         statuses = sorted(conn.execute(select(runs.c.status)).scalars())
     engine.dispose()
     assert statuses == ["finished", "interrupted"]
+
+
+def test_a_schema_folder_without_retour_versions_stops_before_anything_is_stored(
+    tmp_path: Path
+) -> None:
+    """A retour must state its schema's versions (IV034): no made-up number, no half run."""
+    folder = tmp_path / "schemas"
+    shutil.copytree(OUR_SCHEMAS, folder)
+    xsd = folder / "JW316.xsd"
+    xsd.write_bytes(re.sub(rb"<ijw:BerichtXsdVersie>[^<]*</ijw:BerichtXsdVersie>", b"",
+                           xsd.read_bytes()))
+    url = f"sqlite:///{tmp_path / 'ijw.db'}"
+    with pytest.raises(SchemaError, match="XsdVersieRetour"):
+        api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out", database_url=url,
+                         today=TODAY, schemas=api.schema_set(folder))
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(MESSAGE)).scalar_one() == 0
+    engine.dispose()
+    done = _ijw("import", str(DEMO), "--gemeente", "0363", "--schemas", str(folder),
+                "--outbox", str(tmp_path / "out"), "--db", url, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "XsdVersieRetour" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
