@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ijw.codelists.cbs import GemeenteList
 from ijw.errors import Finding, Level
 from ijw.messages import FROM_GEMEENTE, GEMEENTE_HEADER, Message, message_class
 from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
@@ -236,6 +237,7 @@ class Importer:
         for kind in sorted(INCOMING):
             retour_versions(message_class(message_class(kind).retour_type or kind),
                             options.schemas)
+        GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
 
     # -- the run -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from lxml import etree
 from sqlalchemy import create_engine, func, select
 
 from ijw import api
-from ijw.errors import SchemaError
+from ijw.errors import ConfigurationError, SchemaError
 from ijw.logs import JsonFormatter
 from ijw.messages import lookup
 from ijw.reading import read
@@ -314,3 +314,32 @@ def test_a_schema_folder_without_retour_versions_stops_before_anything_is_stored
     assert "XsdVersieRetour" in " ".join(done.stderr.split())
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_an_operators_cbs_list_replaces_the_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IJW_CBS_GEMEENTEN: a list that ended 0363 before these messages makes TR378 fail."""
+    ended = tmp_path / "gemeenten.csv"
+    ended.write_text("code,naam,geldig_van,geldig_tot\n0363,Amsterdam,,2000-12-31\n",
+                     encoding="utf-8")
+    monkeypatch.setenv("IJW_CBS_GEMEENTEN", str(ended))
+    summary = api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out",
+                               database_url=f"sqlite:///{tmp_path / 'a.db'}", today=TODAY)
+    rejected = [f for f in summary.files if f.message_type == "JW315"]
+    assert rejected and all(f.outcome == "rejected" for f in rejected)
+    assert all("TR378" in {x.rule for x in f.findings} for f in rejected)
+
+    monkeypatch.setenv("IJW_CBS_GEMEENTEN", str(tmp_path / "absent.csv"))
+    with pytest.raises(ConfigurationError, match="IJW_CBS_GEMEENTEN"):
+        api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out",
+                         database_url=f"sqlite:///{tmp_path / 'b.db'}", today=TODAY)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,naam,geldig_van,geldig_tot\n0363,Amsterdam,gisteren,\n",
+                   encoding="utf-8")
+    done = _ijw("import", str(DEMO), "--gemeente", "0363", "--db",
+                f"sqlite:///{tmp_path / 'c.db'}", cwd=tmp_path,
+                env={"IJW_CBS_GEMEENTEN": str(bad)})
+    assert done.returncode == 2, done.stderr
+    assert "bad.csv line 2" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr

@@ -13,14 +13,17 @@ Source of the shipped rows: the CBS "Gemeentelijke indeling op 1 januari 2026"
 the 1 January 2025 list there has the same 342 codes). That material gives no
 start dates and no codes of earlier, merged gemeenten, so every shipped row is
 open at both ends. An operator who needs older codes after a herindeling
-(TR378 allows them for toewijzingen that started before the merger) adds
-rows with a ``geldig_tot`` and points :meth:`GemeenteList.from_csv` at that file.
+(TR378 allows them for toewijzingen that started before the merger), or a
+newer list before ijw ships it, writes a CSV with the same columns and sets
+``IJW_CBS_GEMEENTEN`` to its path; the import and every rule then use that
+list instead (:meth:`GemeenteList.load`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +31,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from ijw.errors import ConfigurationError
+
 RESOURCE = "cbs_gemeenten.csv"
+#: The path of an operator's list, used instead of the shipped one.
+LIST_ENV = "IJW_CBS_GEMEENTEN"
 COLUMNS = ("code", "naam", "geldig_van", "geldig_tot")
 
 
@@ -69,11 +76,13 @@ class GemeenteList:
             self._by_code[row.code] = (*self._by_code.get(row.code, ()), row)
 
     @classmethod
-    @cache
     def load(cls) -> GemeenteList:
-        """The list that ships with ijw (read once, then cached)."""
-        text = resources.files("ijw.codelists").joinpath(RESOURCE).read_text(encoding="utf-8")
-        return cls.parse(text, RESOURCE)
+        """The operator's list (``IJW_CBS_GEMEENTEN``) or the one that ships with ijw.
+
+        Each is read once. A list that cannot be read or parsed is a
+        :class:`~ijw.errors.ConfigurationError` naming the file and line.
+        """
+        return _load(os.environ.get(LIST_ENV) or None)
 
     @classmethod
     def from_csv(cls, path: Path) -> GemeenteList:
@@ -116,4 +125,16 @@ class GemeenteList:
         return code in self._by_code
 
 
-__all__ = ["Gemeente", "GemeenteList"]
+@cache
+def _load(path: str | None) -> GemeenteList:
+    if path is None:
+        text = resources.files("ijw.codelists").joinpath(RESOURCE).read_text(encoding="utf-8")
+        return GemeenteList.parse(text, RESOURCE)
+    try:
+        return GemeenteList.from_csv(Path(path))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigurationError(f"{LIST_ENV}={path}: {reason}") from exc
+
+
+__all__ = ["LIST_ENV", "Gemeente", "GemeenteList"]
