@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
@@ -210,11 +211,13 @@ def _print_summary(summary: ImportSummary) -> None:
     console.print(table)
     for item in summary.files:
         if not item.processed:
-            console.print(f"[yellow]{item.outcome}[/yellow] {item.file}: {item.reason}",
-                          highlight=False, markup=True)
+            # File names and findings are data: "[xsd]" or "[facet ...]" is not markup.
+            console.print(f"[yellow]{item.outcome}[/yellow] {escape(item.file)}: "
+                          f"{escape(item.reason or '')}", highlight=False, markup=True)
         elif item.outcome == "registered" and item.findings:
             for finding in item.findings:
-                console.print(f"[yellow]warning[/yellow] {finding.render()}", highlight=False)
+                console.print(f"[yellow]warning[/yellow] {escape(finding.render())}",
+                              highlight=False)
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:

@@ -343,3 +343,16 @@ def test_an_operators_cbs_list_replaces_the_shipped_one(
     assert done.returncode == 2, done.stderr
     assert "bad.csv line 2" in " ".join(done.stderr.split())
     assert "Traceback" not in done.stderr
+
+
+def test_the_summary_prints_findings_as_they_are(tmp_path: Path) -> None:
+    """A finding's "[xsd]" or "[facet ...]" is text, not terminal markup to drop."""
+    inbox = tmp_path / "in[1]"
+    inbox.mkdir()
+    (inbox / "empty.xml").write_bytes((DEMO / "jw315-2.xml").read_bytes().replace(
+        b"<ijw:Achternaam>Testkind2<", b"<ijw:Achternaam><"))
+    done = _ijw("import", str(inbox), "--gemeente", "0363", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    text = " ".join(done.stdout.split())
+    assert "[xsd]" in text and "[facet 'minLength']" in text
+    assert "in[1]" in text

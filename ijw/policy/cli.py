@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from ijw.clock import parse_day
@@ -75,24 +76,25 @@ def continuity_command(
     report = api.decide(engine, rules, today=day)
     err = Console(stderr=True, soft_wrap=True)
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     if explain is not None:
         typer.echo(api.explain(report, explain))
     elif out is not None:
         with out.open("w", encoding="utf-8", newline="") as handle:
             api.write_report(report, output.value, handle)
-        err.print(f"{report.summary()}; report written to {out}", highlight=False)
+        err.print(f"{report.summary()}; report written to {out}", highlight=False,
+                  markup=False)
     else:
         api.write_report(report, output.value, sys.stdout)
     if export_301 is not None:
         paths = api.export_spic_301s(engine, rules, export_301, today=day,
                                      report=report)
-        err.print(f"{len(paths)} JW301 file(s) in {export_301}", highlight=False)
+        err.print(f"{len(paths)} JW301 file(s) in {export_301}", highlight=False, markup=False)
     if answer_317 is not None:
         answered = api.answer_spic_317s(engine, rules, answer_317, day,
                                         report=report)
         err.print(f"{len(answered)} JW319 rejection(s) written to {answer_317}",
-                  highlight=False)
+                  highlight=False, markup=False)
 
 
 referrals_app = typer.Typer(help="The referral register (when a client was referred).",
