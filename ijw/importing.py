@@ -406,10 +406,8 @@ class Importer:
         findings = [c.finding for c in checked]
         duplicate_of = None
         if any(c.rule.code == "TR056" for c in checked):
-            duplicate_of = conn.execute(select(MESSAGE.c.id).where(
-                MESSAGE.c.sender == facts["sender"], MESSAGE.c.message_type == kind,
-                MESSAGE.c.identificatie == facts["identificatie"],
-                MESSAGE.c.duplicate_of_id.is_(None))).scalar()
+            duplicate_of = persist.message_id(conn, kind, facts["sender"],
+                                              facts["identificatie"])
         accepted = not findings
         level = max((f.level for f in findings), key=list(Level).index, default=None)
         if kind in REGISTERED:
@@ -470,14 +468,10 @@ class Importer:
                       file: str) -> FileOutcome:
         h: Any = message.header  # type: ignore[attr-defined]
         heen_type = message.retour_of or ""
-        heen_id = conn.execute(select(MESSAGE.c.id).where(
-            MESSAGE.c.message_type == heen_type, MESSAGE.c.sender == h.afzender,
-            MESSAGE.c.identificatie == h.bericht_identificatie.identificatie,
-            MESSAGE.c.duplicate_of_id.is_(None))).scalar()
-        duplicate = conn.execute(select(MESSAGE.c.id).where(
-            MESSAGE.c.message_type == message.message_type, MESSAGE.c.sender == base["sender"],
-            MESSAGE.c.identificatie == base["identificatie"],
-            MESSAGE.c.duplicate_of_id.is_(None))).scalar()
+        heen_id = persist.message_id(conn, heen_type, h.afzender,
+                                     h.bericht_identificatie.identificatie)
+        duplicate = persist.message_id(conn, message.message_type, base["sender"],
+                                       base["identificatie"])
         message_id = persist.insert_message(
             conn, **base, direction="in", outcome="retour", answers_id=heen_id,
             duplicate_of_id=duplicate,

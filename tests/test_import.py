@@ -20,18 +20,21 @@ from lxml import etree
 from sqlalchemy import create_engine, func, select
 
 from ijw import api
-from ijw.errors import ConfigurationError, SchemaError
+from ijw.errors import ConfigurationError, Level, SchemaError
 from ijw.logs import JsonFormatter
 from ijw.messages import lookup
+from ijw.messages.r3_2.codelists import RetourCode
 from ijw.reading import read
+from ijw.retours import build_retour
 from ijw.store.dump import canonical_dump
-from ijw.store.schema import ImportRun, Message, table_of
+from ijw.store.schema import ImportRun, Message, RetourCodeRow, table_of
 from tests import synth
 from tests.conftest import FIXTURES, OUR_SCHEMAS
 
 TODAY = date(2026, 11, 24)
 DEMO = FIXTURES / "demo"
 MESSAGE = table_of(Message)
+RETOUR_CODE = table_of(RetourCodeRow)
 
 
 def _import(src: Path | list[Path], url: str, outbox: Path, **kw: object) -> api.ImportSummary:
@@ -356,3 +359,41 @@ def test_the_summary_prints_findings_as_they_are(tmp_path: Path) -> None:
     text = " ".join(done.stdout.split())
     assert "[xsd]" in text and "[facet 'minLength']" in text
     assert "in[1]" in text
+
+
+def test_a_providers_retour_is_linked_to_the_message_it_answers(tmp_path: Path) -> None:
+    """A 302 on a registered 301: stored as a retour, linked, with its codes; a second
+    302 with the same IdentificatieRetour is stored as a duplicate of the first."""
+    url = f"sqlite:///{tmp_path / 'ijw.db'}"
+    api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out", database_url=url,
+                     today=TODAY)
+    heen = api.parse(DEMO / "jw301-0.xml")
+    finding = (Level.CROSS_MESSAGE, RetourCode.R9332,
+               ("client", "toegewezen_producten", 0, "toewijzing_nummer"))
+    retour = build_retour(heen, [finding], heen_sha256="0" * 64, today=TODAY)
+    inbox = tmp_path / "retours"
+    inbox.mkdir()
+    (inbox / "first.xml").write_bytes(api.write(retour))
+    again = build_retour(heen, [finding], heen_sha256="0" * 64, today=date(2026, 11, 25))
+    (inbox / "again.xml").write_bytes(api.write(again))
+    summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out",
+                               database_url=url, today=TODAY)
+    assert [(f.message_type, f.outcome) for f in summary.files] == [("JW302", "retour")] * 2
+    assert summary.retours_written == 0  # a retour gets no retour
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(MESSAGE).where(MESSAGE.c.message_type == "JW302")
+                            .order_by(MESSAGE.c.id)).all()
+        answered = conn.execute(select(MESSAGE.c.id).where(
+            MESSAGE.c.message_type == "JW301",
+            MESSAGE.c.identificatie == heen.header.bericht_identificatie.identificatie,  # type: ignore[attr-defined]
+        )).scalar_one()
+        codes = conn.execute(select(RETOUR_CODE.c.class_path, RETOUR_CODE.c.code).where(
+            RETOUR_CODE.c.message_id == rows[0].id)).all()
+    engine.dispose()
+    first, second = rows
+    assert first.answers_id == answered and second.answers_id == answered
+    assert (first.direction, first.sender, first.receiver) == ("in", "99990001", "0363")
+    assert first.duplicate_of_id is None and second.duplicate_of_id == first.id
+    assert ("Client/ToegewezenProduct[1]", "9332") in {tuple(c) for c in codes}
+    assert ("Header", "0200") in {tuple(c) for c in codes}

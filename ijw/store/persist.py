@@ -57,6 +57,9 @@ _LINK_VERZOEK = Prepared(
     update(ALLOCATION).where(ALLOCATION.c.id == bindparam("allocation_id"))
     .values(referentie_aanbieder=_FIRST_REFERENCE)
 )
+_MESSAGE_BY_IDENTITY = Prepared(select(MESSAGE.c.id).where(
+    MESSAGE.c.message_type == bindparam("t"), MESSAGE.c.sender == bindparam("s"),
+    MESSAGE.c.identificatie == bindparam("i"), MESSAGE.c.duplicate_of_id.is_(None)))
 _INSERT_MESSAGE = Inserter(MESSAGE)
 _INSERT_CLIENT = Inserter(CLIENT)
 _INSERT_ALLOCATION = Inserter(ALLOCATION)
@@ -108,6 +111,13 @@ def client_id(conn: Connection, bsn: str) -> int:
     if found is not None:
         return int(found)
     return _INSERT_CLIENT(conn, {"bsn": bsn})
+
+
+def message_id(conn: Connection, message_type: str, sender: str, identificatie: str
+               ) -> int | None:
+    """The id of the first stored message with this identity (TR056's key), if any."""
+    found = _MESSAGE_BY_IDENTITY.scalar(conn, t=message_type, s=sender, i=identificatie)
+    return None if found is None else int(found)
 
 
 def insert_message(conn: Connection, **values: Any) -> int:
