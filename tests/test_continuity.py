@@ -419,6 +419,7 @@ def _register(tmp_path: Path, *lines: str) -> Path:
 
 @pytest.mark.parametrize(("line", "message"), [
     (f"{synth.bsn(1)[:-1]}0,99990001,2023-12-01", "line 3: bsn *****"),
+    ("000000000,99990001,2023-12-01", "line 3: bsn *****0000"),  # the all-zero number
     (f"{synth.bsn(1)},9999001,2023-12-01", "line 3: agb '9999001'"),
     (f"{synth.bsn(1)},99990001,01-12-2023", "line 3: verwijsdatum '01-12-2023'"),
     (f"{synth.bsn(1)},99990001,2023-02-30", "line 3: verwijsdatum"),

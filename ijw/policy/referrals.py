@@ -9,7 +9,7 @@ is CSV (comma or semicolon, UTF-8 with or without BOM) with the header
     999900018,99990001,2023-12-31,02
 
 Every row is checked before anything is stored: the BSN passes the elfproef
-(:mod:`stdnum.nl.bsn`), the AGB code has 8 digits, the date is ISO
+as the message rules check it (:func:`ijw.rules.content.bsn_is_valid`), the AGB code has 8 digits, the date is ISO
 (``YYYY-MM-DD``), the verwijzer type is a COD327 code. One bad row fails the
 whole file with its file name and line (BSNs masked), and nothing is stored.
 A good file is upserted by (BSN, AGB) in one transaction.
@@ -24,11 +24,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, insert, select, tuple_, update
-from stdnum.nl import bsn as stdnum_bsn
 
 from ijw.errors import ConfigurationError
 from ijw.policy.decisions import REFERRAL
 from ijw.privacy import mask
+from ijw.rules.content import bsn_is_valid
 from ijw.store import persist
 
 REQUIRED = ("bsn", "agb", "verwijsdatum")
@@ -58,7 +58,7 @@ def _fail(path: Path, line: int, text: str) -> ConfigurationError:
 
 def _row(path: Path, line: int, values: dict[str, str]) -> ReferralRow:
     bsn = values["bsn"].strip()
-    if not re.fullmatch(r"[0-9]{9}", bsn) or not stdnum_bsn.is_valid(bsn):
+    if not re.fullmatch(r"[0-9]{9}", bsn) or not bsn_is_valid(bsn):
         shown = mask(bsn) if bsn.isdigit() else "(not 9 digits)"
         raise _fail(path, line, f"bsn {shown} is not a valid BSN (9 digits, elfproef)")
     agb = values["agb"].strip()
