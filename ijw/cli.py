@@ -28,10 +28,9 @@ from ijw.clock import parse_day
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
-from ijw.options import DbOption, PathsArgument
+from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
-from ijw.resources import SCHEMA_DIR_ENV
 from ijw.store import db as store_db
 from ijw.workers import describe
 
@@ -53,17 +52,6 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-SchemasOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--schemas",
-        envvar=SCHEMA_DIR_ENV,
-        help="Folder with the release XSDs to validate against (default: the shipped ones).",
-        file_okay=False,
-    ),
-]
-
-
 @app.command()
 def validate(
     paths: PathsArgument,
@@ -71,10 +59,7 @@ def validate(
         OutputFormat, typer.Option("--format", help="text, or json: one object per file.")
     ] = OutputFormat.text,
     schemas: SchemasOption = None,
-    max_bytes: Annotated[
-        int | None, typer.Option("--max-bytes", min=1, envvar="IJW_MAX_BYTES",
-                                 help="Refuse files larger than this (bytes; default 5 MB).")
-    ] = None,
+    max_bytes: MaxBytesOption = None,
 ) -> None:
     """Validate messages against the XSDs and the standard's content rules.
 
@@ -159,18 +144,12 @@ def import_(
         LogLevel, typer.Option("--log-level", help="Lowest level logged.")
     ] = LogLevel.warning,
     schemas: SchemasOption = None,
-    today: Annotated[
-        str | None, typer.Option("--today", envvar="IJW_TODAY",
-                                 help="The system date to judge by (YYYY-MM-DD).")
-    ] = None,
+    today: TodayOption = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1,
                           help="Worker processes (above 1 needs PostgreSQL).")
     ] = 1,
-    max_bytes: Annotated[
-        int | None, typer.Option("--max-bytes", min=1, envvar="IJW_MAX_BYTES",
-                                 help="Refuse files larger than this (bytes; default 5 MB).")
-    ] = None,
+    max_bytes: MaxBytesOption = None,
 ) -> None:
     """Import messages into the store, check them and write the retours.
 

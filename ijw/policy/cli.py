@@ -22,7 +22,7 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from ijw.clock import parse_day
-from ijw.options import DbOption
+from ijw.options import DbOption, TodayOption
 from ijw.policy import api
 
 
@@ -60,8 +60,7 @@ def continuity_command(
         "--answer-317", metavar="DIR", file_okay=False,
         help="Reject JW317s that would change a SPIC product with a JW319 (reden 4).")
     ] = None,
-    today: Annotated[str | None, typer.Option(
-        "--today", envvar="IJW_TODAY", help="The date to judge by (YYYY-MM-DD).")] = None,
+    today: TodayOption = None,
 ) -> None:
     """Decide zorgcontinuïteit for every allocated product under a policy pack.
 

@@ -9,9 +9,10 @@ is CSV (comma or semicolon, UTF-8 with or without BOM) with the header
     999900018,99990001,2023-12-31,02
 
 Every row is checked before anything is stored: the BSN passes the elfproef
-as the message rules check it (:func:`ijw.rules.content.bsn_is_valid`), the AGB code has 8 digits, the date is ISO
-(``YYYY-MM-DD``), the verwijzer type is a COD327 code. One bad row fails the
-whole file with its file name and line (BSNs masked), and nothing is stored.
+as the message rules check it (:func:`ijw.rules.content.bsn_is_valid`), the
+AGB code has 8 digits, the date is ISO (``YYYY-MM-DD``), the verwijzer type
+is a COD327 code. One bad row fails the whole file with its file name and
+line (BSNs masked), and nothing is stored.
 A good file is upserted by (BSN, AGB) in one transaction.
 """
 
