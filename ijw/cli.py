@@ -191,12 +191,14 @@ def _print_summary(summary: ImportSummary) -> None:
     for item in summary.files:
         if not item.processed:
             # File names and findings are data: "[xsd]" or "[facet ...]" is not markup.
+            # One line each, however long: a path broken over lines cannot be copied.
             console.print(f"[yellow]{item.outcome}[/yellow] {escape(item.file)}: "
-                          f"{escape(item.reason or '')}", highlight=False, markup=True)
+                          f"{escape(item.reason or '')}", highlight=False, markup=True,
+                          soft_wrap=True)
         elif item.outcome == "registered" and item.findings:
             for finding in item.findings:
                 console.print(f"[yellow]warning[/yellow] {escape(finding.render())}",
-                              highlight=False)
+                              highlight=False, soft_wrap=True)
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:

@@ -21,7 +21,8 @@ import re
 import shutil
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,7 @@ from ijw.rules import Hit, Rule, rules_for, to_finding
 from ijw.schemas import SchemaSet
 from ijw.store import persist
 from ijw.store.context import StoreContext
+from ijw.store.db import SQLITE_BEGIN_OPTION
 from ijw.store.locking import group_lock, import_lock
 from ijw.store.schema import ImportRun, table_of
 from ijw.store.schema import Message as MessageRow
@@ -164,6 +166,8 @@ _PEEKED = ("BerichtCode", "Afzender", "Ontvanger", "Identificatie", "Dagtekening
 _PEEK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(_PEEKED).encode()
                    + rb")>\s*([^<]*?)\s*</")
 
+#: Bytes of a batch read ahead of storing it (see Importer._process).
+READ_AHEAD_BYTES = 32 * 1024 * 1024
 #: Bytes of input kept in memory between planning and processing; past this
 #: budget files are read again, so memory stays bounded whatever the folder size.
 PLAN_MEMORY_BUDGET = 64 * 1024 * 1024
@@ -318,24 +322,50 @@ class Importer:
     def _process(self, items: list[_Queued], run_id: int, *, isolate: bool
                  ) -> list[tuple[_Queued, FileOutcome]]:
         outcomes: list[tuple[_Queued, FileOutcome]] = []
-        with self.engine.begin() as conn:
-            known = self._known(conn, [q.key[4] for q in items])
-            # The batch is read first, then stored: each phase keeps its own working
-            # set (lxml's schemas, SQLite's pages) in the processor's caches.
-            results = {q.key[4]: self._read(q) for q in items if q.key[4] not in known}
+        digests = [q.key[4] for q in items]
+        with self.engine.connect() as conn:
+            seen = self._known(conn, digests)
+        # The batch is read first, outside the transaction, then stored: parsing holds no
+        # lock, and each phase keeps its working set (lxml's schemas, SQLite's pages) in
+        # the processor's caches. Up to READ_AHEAD_BYTES; the rest is read when its turn
+        # comes, so memory stays bounded whatever the files' sizes.
+        results: dict[int, ReadResult] = {}
+        held = 0
+        for index, queued in enumerate(items):
+            if held > READ_AHEAD_BYTES:
+                break
+            if queued.key[4] not in seen:
+                result = results[index] = self._read(queued)
+                held += len(result.data or b"")
+        with self._begin() as conn:
+            known = self._known(conn, digests)  # again, now inside the transaction
             ctx = StoreContext(conn, self.options.today)
-            for queued in items:
+            for index, queued in enumerate(items):
                 digest = queued.key[4]
                 if digest in known:
                     outcome = FileOutcome(str(queued.path), "skipped", known[digest][0], digest,
                                           reason=known[digest][1])
                 else:
-                    outcome = self._one(conn, ctx, queued, results[digest], run_id,
-                                        isolate=isolate)
+                    result = results.pop(index) if index in results else self._read(queued)
+                    outcome = self._one(conn, ctx, queued, result, run_id, isolate=isolate)
                     if outcome.message_type and outcome.processed:
                         known[digest] = (outcome.message_type, outcome.outcome)
                 outcomes.append((queued, outcome))
         return outcomes
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A batch's transaction; on SQLite it takes the write lock up front (IMMEDIATE).
+
+        A deferred transaction that has read would be refused its first write
+        (SQLITE_BUSY_SNAPSHOT, without waiting) if another command committed in
+        between, for instance ``ijw continuity`` beside the import job.
+        """
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn = conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            with conn.begin():
+                yield conn
 
     def _known(self, conn: Connection, digests: list[str]) -> dict[str, tuple[str, str]]:
         rows = conn.execute(

@@ -46,7 +46,7 @@ from ijw.store.schema import (
 )
 from ijw.store.schema import Message as MessageRow
 from tests import synth
-from tests.conftest import FIXTURES, assert_golden
+from tests.conftest import FIXTURES, GOLDEN, assert_golden
 
 SCENARIO = FIXTURES / "continuity"
 INBOX = SCENARIO / "inbox"
@@ -481,6 +481,7 @@ def test_spic_301_export(store: Engine, tmp_path: Path) -> None:
                 assert _texts(product, "RedenWijziging") == []
             assert _texts(product, "ReferentieAanbieder") == []
     assert changed == {"201", "501", "1601", "1701", "1801", "2101", "2301", "2401", "2901"}
+    assert {p.name for p in (GOLDEN / "exports" / "jw301").iterdir()} == {p.name for p in paths}
     # Each message carries every current toewijzing of that client at that provider.
     numbers = {frozenset(_texts(_xml(p), "ToewijzingNummer")) for p in paths}
     assert frozenset({"2301", "2302"}) in numbers
@@ -505,6 +506,7 @@ def test_spic_lock_answers_317s_with_a_319(store: Engine, tmp_path: Path) -> Non
         assert _texts(root, "Dagtekening") == ["2024-03-01"]
         references.update(_texts(root, "ReferentieAanbieder"))
     assert references == {"W2-2024", "W5-2024"}
+    assert {p.name for p in (GOLDEN / "exports" / "jw319").iterdir()} == {p.name for p in paths}
     with store.connect() as conn:
         answers = conn.execute(select(ANSWER.c.referentie_aanbieder, ANSWER.c.reden_afwijzing,
                                       MESSAGE.c.outbox_written, MESSAGE.c.answers_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -14,20 +15,22 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, insert, select
 
-from ijw import api
+from ijw import api, importing
 from ijw.errors import ConfigurationError, Level, SchemaError
 from ijw.logs import JsonFormatter
 from ijw.messages import lookup
 from ijw.messages.r3_2.codelists import RetourCode
 from ijw.reading import read
 from ijw.retours import build_retour
+from ijw.store import db
 from ijw.store.dump import canonical_dump
-from ijw.store.schema import ImportRun, Message, RetourCodeRow, table_of
+from ijw.store.schema import Client, ImportRun, Message, RetourCodeRow, table_of
 from tests import synth
 from tests.conftest import FIXTURES, OUR_SCHEMAS
 
@@ -194,7 +197,7 @@ def test_json_logs_never_carry_a_bsn(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", [
     999900006, [999900006, "x"], {"bsn": "999900006"}, ("999900006",), 99990000.6,
-    Path("/in/999900006.xml"),
+    Path("/in/999900006.xml"), {"999900006": 1},
 ])
 def test_json_log_fields_mask_a_bsn_whatever_their_type(value: object) -> None:
     record = logging.makeLogRecord({"msg": "file", "field": value, "count": 3, "ok": True})
@@ -307,16 +310,24 @@ def test_a_schema_folder_without_retour_versions_stops_before_anything_is_stored
     with pytest.raises(SchemaError, match="XsdVersieRetour"):
         api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out", database_url=url,
                          today=TODAY, schemas=api.schema_set(folder))
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(MESSAGE)).scalar_one() == 0
-    engine.dispose()
+    _assert_no_run(url, tmp_path / "out")
     done = _ijw("import", str(DEMO), "--gemeente", "0363", "--schemas", str(folder),
                 "--outbox", str(tmp_path / "out"), "--db", url, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "XsdVersieRetour" in " ".join(done.stderr.split())
     assert "Traceback" not in done.stderr
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    _assert_no_run(url, tmp_path / "out")
+
+
+def _assert_no_run(url: str, outbox: Path) -> None:
+    """Nothing of an import run: no message, no run row, no outbox folder."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(MESSAGE)).scalar_one() == 0
+        runs = table_of(ImportRun)
+        assert conn.execute(select(func.count()).select_from(runs)).scalar_one() == 0
+    engine.dispose()
+    assert not outbox.exists()
 
 
 def test_an_operators_cbs_list_replaces_the_shipped_one(
@@ -335,17 +346,19 @@ def test_an_operators_cbs_list_replaces_the_shipped_one(
 
     monkeypatch.setenv("IJW_CBS_GEMEENTEN", str(tmp_path / "absent.csv"))
     with pytest.raises(ConfigurationError, match="IJW_CBS_GEMEENTEN"):
-        api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out",
+        api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out-b",
                          database_url=f"sqlite:///{tmp_path / 'b.db'}", today=TODAY)
+    _assert_no_run(f"sqlite:///{tmp_path / 'b.db'}", tmp_path / "out-b")
     bad = tmp_path / "bad.csv"
     bad.write_text("code,naam,geldig_van,geldig_tot\n0363,Amsterdam,gisteren,\n",
                    encoding="utf-8")
     done = _ijw("import", str(DEMO), "--gemeente", "0363", "--db",
-                f"sqlite:///{tmp_path / 'c.db'}", cwd=tmp_path,
-                env={"IJW_CBS_GEMEENTEN": str(bad)})
+                f"sqlite:///{tmp_path / 'c.db'}", "--outbox", str(tmp_path / "out-c"),
+                cwd=tmp_path, env={"IJW_CBS_GEMEENTEN": str(bad)})
     assert done.returncode == 2, done.stderr
     assert "bad.csv line 2" in " ".join(done.stderr.split())
     assert "Traceback" not in done.stderr
+    _assert_no_run(f"sqlite:///{tmp_path / 'c.db'}", tmp_path / "out-c")
 
 
 def test_the_summary_prints_findings_as_they_are(tmp_path: Path) -> None:
@@ -358,7 +371,7 @@ def test_the_summary_prints_findings_as_they_are(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     text = " ".join(done.stdout.split())
     assert "[xsd]" in text and "[facet 'minLength']" in text
-    assert "in[1]" in text
+    assert f"{inbox}/empty.xml:" in done.stdout  # on one line, whatever the terminal width
 
 
 def test_a_providers_retour_is_linked_to_the_message_it_answers(tmp_path: Path) -> None:
@@ -397,3 +410,47 @@ def test_a_providers_retour_is_linked_to_the_message_it_answers(tmp_path: Path) 
     assert first.duplicate_of_id is None and second.duplicate_of_id == first.id
     assert ("Client/ToegewezenProduct[1]", "9332") in {tuple(c) for c in codes}
     assert ("Header", "0200") in {tuple(c) for c in codes}
+
+
+def test_another_command_writing_during_a_batch_does_not_stop_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite, a commit by another command while a batch is read (say ``ijw referrals
+    import`` beside the cron job) must not make the batch's first write fail at once."""
+    url = f"sqlite:///{tmp_path / 'ijw.db'}"
+    engine = db.make_engine(url)
+    db.ensure_schema(engine)
+    other = db.make_engine(url)
+    reads = itertools.count()
+    real_read = importing.Importer._read
+
+    def read_and_let_another_writer_commit(self: importing.Importer, queued: Any) -> Any:
+        if next(reads) == 3:
+            with other.begin() as conn:
+                conn.execute(insert(table_of(Client)).values(bsn="999999990"))
+        return real_read(self, queued)
+
+    monkeypatch.setattr(importing.Importer, "_read", read_and_let_another_writer_commit)
+    summary = api.import_paths([DEMO], gemeente="0363", outbox=tmp_path / "out",
+                               store=engine, today=TODAY)
+    other.dispose()
+    engine.dispose()
+    assert summary.ok and next(reads) > 4
+    assert {f.outcome for f in summary.files} == {"accepted", "rejected", "registered"}
+
+
+def test_reading_ahead_within_a_budget_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no read-ahead budget each file is read when its turn comes: the same store."""
+    first = f"sqlite:///{tmp_path / 'ahead.db'}"
+    _import(DEMO, first, tmp_path / "out-1")
+    monkeypatch.setattr(importing, "READ_AHEAD_BYTES", 0)
+    second = f"sqlite:///{tmp_path / 'lazy.db'}"
+    _import(DEMO, second, tmp_path / "out-2")
+    assert canonical_dump(second) == canonical_dump(first)
+    assert _files(tmp_path / "out-2") == _files(tmp_path / "out-1")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}

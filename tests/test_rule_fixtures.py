@@ -25,7 +25,7 @@ from ijw.messages import lookup
 from ijw.retours import class_codes
 from ijw.rules import RULES
 from ijw.schemas import SchemaSet
-from tests.conftest import FIXTURES, OUR_SCHEMAS, assert_golden
+from tests.conftest import FIXTURES, GOLDEN, OUR_SCHEMAS, assert_golden
 
 RULE_FIXTURES = FIXTURES / "rules"
 CASES: list[dict[str, Any]] = tomllib.loads(
@@ -71,7 +71,6 @@ def _check(case: dict[str, Any], outcome: FileOutcome, outbox: Path, schemas: Sc
         return
     assert outcome.retour_file is not None
     path = outbox / outcome.retour_file
-    assert_golden(f"retours/{case['rule']}-{case['case']}.xml", path.read_bytes())
     root = etree.parse(str(path)).getroot()
     found = lookup(etree.QName(root).namespace or "")
     assert found is not None
@@ -81,6 +80,7 @@ def _check(case: dict[str, Any], outcome: FileOutcome, outbox: Path, schemas: Sc
     assert retour.message_type == found[1].message_type
     got = [[where, code] for where, _, code in class_codes(retour)]
     assert got == case["retourcodes"], rules
+    assert_golden(f"retours/{case['rule']}-{case['case']}.xml", path.read_bytes())
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
@@ -104,6 +104,12 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
     have = sorted((c["rule"], c["case"]) for c in CASES)
     want = sorted((code, kind) for code in RULES for kind in ("pass", "fail"))
     assert have == want
+
+
+def test_every_golden_retour_belongs_to_a_case() -> None:
+    """A retour case has its golden file, and no golden file outlives its case."""
+    cases = {f"{c['rule']}-{c['case']}.xml" for c in CASES if "retourcodes" in c}
+    assert {p.name for p in (GOLDEN / "retours").iterdir()} == cases
 
 
 def test_manifest_matches_the_folders() -> None:

@@ -958,3 +958,11 @@ def test_retour_identificatie_is_the_base32_prefix_of_its_digest(content: bytes)
     heen = hashlib.sha256(content).hexdigest()
     digest = hashlib.sha256(f"retour:{heen}".encode()).digest()
     assert retour_identificatie(heen) == base64.b32encode(digest).decode("ascii")[:12]
+
+
+def test_a_bad_gemeente_list_row_names_its_line() -> None:
+    header = "code,naam,geldig_van,geldig_tot\n0363,Amsterdam,,\n"
+    with pytest.raises(ValueError, match=r"x\.csv line 3: gemeentecode '363'"):
+        GemeenteList.parse(header + "363,Amsterdam,,\n", "x.csv")
+    with pytest.raises(ValueError, match=r"x\.csv line 3"):
+        GemeenteList.parse(header + "0384,Diemen,1 januari,\n", "x.csv")

@@ -98,8 +98,11 @@ class GemeenteList:
         rows = []
         for record in reader:
             where = f"{name} line {reader.line_num}"
+            code = (record["code"] or "").strip()
+            if len(code) != 4 or not code.isdigit():
+                raise ValueError(f"{where}: gemeentecode {code!r} is not four digits")
             rows.append(Gemeente(
-                code=(record["code"] or "").strip(),
+                code=code,
                 naam=(record["naam"] or "").strip(),
                 geldig_van=_date(record["geldig_van"] or "", where),
                 geldig_tot=_date(record["geldig_tot"] or "", where),

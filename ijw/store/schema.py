@@ -347,8 +347,8 @@ def care_line_present(lines: Any) -> ColumnElement[bool]:
     literal: with a bound parameter there, SQLite's planner cannot use the index (nor
     PostgreSQL's generic plan), and a lookup by key becomes a scan of every line.
     """
-    status: ColumnElement[str] = literal_column(f"{lines.name}.status")
-    return and_(status == literal_column(PRESENT_LITERAL), lines.c.deleted_by_id.is_(None))
+    return and_(lines.c.status == literal_column(PRESENT_LITERAL),
+                lines.c.deleted_by_id.is_(None))
 
 
 class Answer(Base):
