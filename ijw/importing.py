@@ -242,6 +242,8 @@ class Importer:
             retour_versions(message_class(message_class(kind).retour_type or kind),
                             options.schemas)
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
+        #: The size limit, settled once for the run (not looked up per file).
+        self.max_bytes = options.max_bytes or max_bytes_default()
 
     # -- the run -------------------------------------------------------------------------
 
@@ -251,7 +253,7 @@ class Importer:
         options.outbox.mkdir(parents=True, exist_ok=True)
         if self.engine.dialect.name == "postgresql":
             self.summary.retours_written += self.flush_outbox()
-            queue = plan(paths, self.skip_dirs(), options.max_bytes)
+            queue = plan(paths, self.skip_dirs(), self.max_bytes)
             run_id = self.start_run()
             # Groups another run holds are left for later, then waited for: two
             # hosts on one inbox share the work instead of queueing behind each other.
@@ -269,7 +271,7 @@ class Importer:
             return self.summary
         with import_lock(self.engine):
             self.summary.retours_written += self.flush_outbox()
-            queue = plan(paths, self.skip_dirs(), options.max_bytes)
+            queue = plan(paths, self.skip_dirs(), self.max_bytes)
             run_id = self.start_run()
             self.process(queue, run_id)
             self.finish_run(run_id)
@@ -379,7 +381,7 @@ class Importer:
     def _read(self, queued: _Queued) -> ReadResult:
         source: bytes | Path = queued.data if queued.data is not None else queued.path
         return read(source, name=str(queued.path), schemas=self.options.schemas,
-                    max_bytes=self.options.max_bytes, content_checks=False)
+                    max_bytes=self.max_bytes, content_checks=False)
 
     def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, result: ReadResult,
              run_id: int, *, isolate: bool) -> FileOutcome:

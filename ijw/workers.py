@@ -99,7 +99,7 @@ def parallel_import(
     options.outbox.mkdir(parents=True, exist_ok=True)
     main = Importer(engine, options)
     recovered = main.flush_outbox()
-    queue = plan(paths, main.skip_dirs(), options.max_bytes)
+    queue = plan(paths, main.skip_dirs(), main.max_bytes)
     run_id = main.start_run()
     engine.dispose()  # no connection crosses the fork
 

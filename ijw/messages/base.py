@@ -14,7 +14,7 @@ Two markers carry what pydantic does not know about XML:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_pascal
@@ -96,3 +96,8 @@ class Message(XmlModel):
     def is_retour(cls) -> bool:
         """True for the retour messages (302, 306, 308, 316, 318, 320)."""
         return cls.retour_of is not None
+
+
+def code_value(value: Any) -> Any:
+    """The stored form of a field: a codelist member's code, anything else as it is."""
+    return None if value is None else getattr(value, "value", value)

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from ijw.errors import Level
 from ijw.messages import FROM_GEMEENTE, Message
+from ijw.messages.base import code_value
 from ijw.messages.r3_2.codelists import RedenBeeindiging, RedenWijziging, RetourCode
 from ijw.rules import Hit, Loc, rule
 from ijw.rules.context import AllocationView, RuleContext
@@ -82,10 +83,6 @@ def _client(message: Message) -> Any:
     return getattr(message, "client")  # noqa: B009
 
 
-def _value(v: Any) -> Any:
-    return None if v is None else getattr(v, "value", v)
-
-
 def parties(message: Message) -> tuple[str, str]:
     """(gemeente, aanbieder) of a heenbericht: 301/319 come from the gemeente."""
     h = _header(message)
@@ -113,7 +110,7 @@ class _Line:
     @property
     def reden(self) -> str | None:
         reden = getattr(self.line, "reden_beeindiging", None)
-        return None if reden is None else str(_value(reden))
+        return None if reden is None else str(code_value(reden))
 
     @property
     def einddatum(self) -> date | None:
@@ -156,11 +153,11 @@ def _work_out_lines(message: Message) -> tuple[_Line, ...]:
     for i, p in enumerate(getattr(_client(message), group)):
         product = p.product
         skey = start_key(gemeente, aanbieder, bsn, p.toewijzing_nummer,
-                         _value(product.categorie) if product else None,
+                         code_value(product.categorie) if product else None,
                          product.code if product else None, p.begindatum)
         lkey = skey if kind == "start" else stop_key(
-            skey, p.einddatum, _value(p.reden_beeindiging))
-        deletes = _value(p.status_aanlevering) == "3"
+            skey, p.einddatum, code_value(p.reden_beeindiging))
+        deletes = code_value(p.status_aanlevering) == "3"
         out.append(_Line(i, p, deletes, skey, lkey))
     deletions = [line for line in out if line.deletes]
     new = [line for line in out if not line.deletes]

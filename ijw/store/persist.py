@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, bindparam, insert, select, update
 
 from ijw.messages import GEMEENTE_HEADER, Message
+from ijw.messages.base import code_value
 from ijw.rules.keys import start_key, stop_key
 from ijw.store.fast import Inserter, Prepared
 from ijw.store.schema import (
@@ -75,14 +76,10 @@ _DELETE_LINE = (
 )
 
 
-def _value(v: Any) -> Any:
-    return None if v is None else getattr(v, "value", v)
-
-
 def _product(p: Any) -> dict[str, Any]:
     product = getattr(p, "product", None)
     return {
-        "product_categorie": _value(product.categorie) if product else None,
+        "product_categorie": code_value(product.categorie) if product else None,
         "product_code": product.code if product else None,
     }
 
@@ -91,8 +88,8 @@ def _omvang(p: Any) -> dict[str, Any]:
     omvang = getattr(p, "omvang", None)
     return {
         "volume": omvang.volume if omvang else None,
-        "eenheid": _value(omvang.eenheid) if omvang else None,
-        "frequentie": _value(omvang.frequentie) if omvang else None,
+        "eenheid": code_value(omvang.eenheid) if omvang else None,
+        "frequentie": code_value(omvang.frequentie) if omvang else None,
         "budget": getattr(p, "budget", None),
     }
 
@@ -156,7 +153,7 @@ def store_jw315(
             "beschikking_nummer": p.beschikking_nummer,
             "toewijzing_ingangsdatum": p.toewijzing_ingangsdatum,
             "toewijzing_einddatum": p.toewijzing_einddatum,
-            "verwijzer_type": _value(p.verwijzer.type), "verwijzer_naam": p.verwijzer.naam,
+            "verwijzer_type": code_value(p.verwijzer.type), "verwijzer_naam": p.verwijzer.naam,
             "verwijzer_agb": p.verwijzer.zorgverlener_code,
             **_product(p), **_omvang(p),
         })
@@ -174,7 +171,7 @@ def store_jw317(
         aanbieder=aanbieder, accepted=accepted,
         dagtekening=m.header.bericht_identificatie.dagtekening,
         referentie_aanbieder=verzoek.referentie_aanbieder,
-        reden_verzoek=_value(verzoek.reden_verzoek),
+        reden_verzoek=code_value(verzoek.reden_verzoek),
     )))
     rows: list[dict[str, Any]] = []
     empty = {"product_categorie": None, "product_code": None, "gewenste_ingangsdatum": None,
@@ -205,7 +202,7 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
             "referentie_aanbieder": p.referentie_aanbieder,
             "toewijzingsdatum": p.toewijzingsdatum, "toewijzingstijd": p.toewijzingstijd,
             "ingangsdatum": p.ingangsdatum, "einddatum": p.einddatum,
-            "reden_wijziging": _value(p.reden_wijziging), **_product(p), **_omvang(p),
+            "reden_wijziging": code_value(p.reden_wijziging), **_product(p), **_omvang(p),
         }
         current = _CURRENT_ALLOCATION.first(conn, g=gemeente, n=p.toewijzing_nummer)
         if current is None:
@@ -232,15 +229,15 @@ def _care_lines(
     cid = client_id(conn, bsn)
     lines = m.client.start_producten if kind == "start" else m.client.stop_producten
     # Deletions (status 3) before new lines (status 1), IV008 and pitfall 11.
-    for p in sorted(lines, key=lambda line: _value(line.status_aanlevering) != "3"):
+    for p in sorted(lines, key=lambda line: code_value(line.status_aanlevering) != "3"):
         product = p.product
         skey = start_key(gemeente, aanbieder, bsn, p.toewijzing_nummer,
-                         _value(product.categorie) if product else None,
+                         code_value(product.categorie) if product else None,
                          product.code if product else None, p.begindatum)
         einddatum = getattr(p, "einddatum", None)
-        reden = _value(getattr(p, "reden_beeindiging", None))
+        reden = code_value(getattr(p, "reden_beeindiging", None))
         lkey = skey if kind == "start" else stop_key(skey, einddatum, reden)
-        status = _value(p.status_aanlevering)
+        status = code_value(p.status_aanlevering)
         line_id = _INSERT_CARE(conn, {
             "kind": kind, "message_id": message_id, "client_id": cid, "gemeente": gemeente,
             "aanbieder": aanbieder, "toewijzing_nummer": p.toewijzing_nummer, **_product(p),
@@ -269,8 +266,8 @@ def store_jw319(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
         message_id=message_id, gemeente=gemeente, aanbieder=aanbieder,
         dagtekening=m.header.bericht_identificatie.dagtekening,
         referentie_aanbieder=a.referentie_aanbieder,
-        verzoek_antwoord=_value(a.verzoek_antwoord),
-        reden_afwijzing=_value(a.reden_afwijzing_verzoek),
+        verzoek_antwoord=code_value(a.verzoek_antwoord),
+        reden_afwijzing=code_value(a.reden_afwijzing_verzoek),
         woonplaatsbeginsel_gemeente=a.woonplaatsbeginsel.gemeente if a.woonplaatsbeginsel else None,
     ))
 
