@@ -56,10 +56,13 @@ OPERATOR_SETTINGS = ("IJW_DATABASE_URL", "IJW_GEMEENTE", "IJW_OUTBOX", "IJW_TODA
                      "IJW_MAX_BYTES", "IJW_CBS_GEMEENTEN")
 
 
-@pytest.fixture(autouse=True)
-def _no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in OPERATOR_SETTINGS:
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture(autouse=True, scope="session")
+def _no_operator_settings() -> Iterator[None]:
+    """Session-wide (autouse comes first in its scope, so the session fixtures see it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in OPERATOR_SETTINGS:
+            patch.delenv(name, raising=False)
+        yield
 
 
 def _shared_root() -> Path:
