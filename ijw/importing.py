@@ -239,8 +239,9 @@ class Importer:
         # Every retour states its schema's versions: a schema folder without them is a
         # configuration error now, not a failure after the first batch was stored.
         for kind in sorted(INCOMING):
-            retour_versions(message_class(message_class(kind).retour_type or kind),
-                            options.schemas)
+            retour = message_class(kind).retour_type
+            if retour is not None:
+                retour_versions(message_class(retour), options.schemas)
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
         #: The size limit, settled once for the run (not looked up per file).
         self.max_bytes = options.max_bytes or max_bytes_default()

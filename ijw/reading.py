@@ -322,9 +322,9 @@ def read(
         text = _shorten(exc.msg or "not well-formed XML", {})
         finding = _finding(Level.INPUT, f"not well-formed XML: {text}", label, line=exc.lineno)
         return ReadResult(label, findings=(finding,), data=data)
-    # A DOCTYPE needs "<!"; without a "!" byte anywhere (ASCII, UTF-8 or UTF-16
-    # alike) there is none, and the tree need not be asked.
-    if b"!" in data and _has_doctype(root):
+    # A DOCTYPE needs "<!", and a plain document has no "!" byte at all: only the
+    # others need the tree asked.
+    if not plain and _has_doctype(root):
         return ReadResult(label, findings=(
             _finding(Level.INPUT, "a DOCTYPE/DTD is not allowed in a message", label, line=1),
         ), data=data)

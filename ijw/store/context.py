@@ -9,10 +9,10 @@ the messages stored earlier in the same import batch count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -51,6 +51,8 @@ ALLOCATION = table_of(Allocation)
 VERSION = table_of(AllocationVersion)
 ANSWER = table_of(Answer)
 CARE = table_of(CareLine)
+
+T = TypeVar("T")
 
 #: VerzoekAntwoord 1: verzoek afgewezen (closes the verzoek, TR374).
 AFGEWEZEN = "1"
@@ -183,6 +185,16 @@ class StoreContext:
         finally:
             self._memo = None
 
+    def _remembered(self, key: tuple[Any, ...], ask: Callable[[], T]) -> T:
+        """``ask()``, or within :meth:`remembering` the answer kept under ``key``."""
+        memo = self._memo
+        if memo is None:
+            return ask()
+        if key not in memo:
+            memo[key] = ask()
+        answer: T = memo[key]
+        return answer
+
     def _exists(self, statement: Prepared, **params: Any) -> bool:
         return bool(statement.scalar(self.connection, **params))
 
@@ -209,14 +221,8 @@ class StoreContext:
 
     def allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
         """The current state of toewijzing ``toewijzing_nummer`` of ``gemeente``, if known."""
-        memo = self._memo
-        if memo is None:
-            return self._allocation(gemeente, toewijzing_nummer)
-        key = ("allocation", gemeente, int(toewijzing_nummer))
-        if key not in memo:
-            memo[key] = self._allocation(gemeente, toewijzing_nummer)
-        found: AllocationView | None = memo[key]
-        return found
+        return self._remembered(("allocation", gemeente, int(toewijzing_nummer)),
+                                lambda: self._allocation(gemeente, toewijzing_nummer))
 
     def _allocation(self, gemeente: str, toewijzing_nummer: int) -> AllocationView | None:
         row = _ALLOCATION.first(self.connection, gemeente=gemeente,
@@ -251,15 +257,9 @@ class StoreContext:
 
     def stops_of(self, start: str) -> tuple[StopView, ...]:
         """TR071, TR413-TR415: the present, not deleted stops of the start with key ``start``."""
-        memo = self._memo
-        if memo is not None and ("stops", start) in memo:
-            found: tuple[StopView, ...] = memo["stops", start]
-            return found
-        rows = _STOPS_OF.rows(self.connection, start=start)
-        stops = tuple(StopView(key, einddatum, reden) for key, einddatum, reden in rows)
-        if memo is not None:
-            memo["stops", start] = stops
-        return stops
+        return self._remembered(("stops", start), lambda: tuple(
+            StopView(key, einddatum, reden)
+            for key, einddatum, reden in _STOPS_OF.rows(self.connection, start=start)))
 
     def verzoek_known(self, gemeente: str, aanbieder: str, bsn: str, referentie: str) -> bool:
         """TR379: did an accepted 315 product or 317 of ``aanbieder`` for ``bsn`` carry it?"""

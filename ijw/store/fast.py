@@ -96,7 +96,7 @@ class Prepared:
             # Raise what SQLAlchemy would (IntegrityError for a refused duplicate, and so
             # on), so callers handle one family of errors; never with the values (a BSN).
             raise DBAPIError.instance(
-                c.sql, None, exc, dbapi_error, hide_parameters=True, dialect=conn.dialect
+                c.sql, None, exc, dbapi_error, hide_parameters=True, dialect=dialect
             ) from exc
         return cursor
 
