@@ -8,7 +8,9 @@ names play no part, so a shuffled folder gives the same result.
 Each message is atomic (a savepoint), messages are committed in batches, and
 a retour is stored in the same transaction as its heenbericht and written to
 the outbox after the commit (outbox pattern): a run killed at any moment,
-then started again, ends in the state of one clean run.
+then started again, ends in the state of one clean run. A batch's retours are
+published from memory after its commit and recorded as written by the next
+batch's transaction (the last ones by a transaction of their own).
 """
 
 from __future__ import annotations
@@ -245,6 +247,10 @@ class Importer:
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
         #: The size limit, settled once for the run (not looked up per file).
         self.max_bytes = options.max_bytes or max_bytes_default()
+        #: Retours stored by the batch in progress: (message id, outbox name, bytes).
+        self._fresh: list[tuple[int, str, bytes]] = []
+        #: Ids of published retours whose rows do not say so yet (the next commit does).
+        self._unmarked: list[int] = []
 
     # -- the run -------------------------------------------------------------------------
 
@@ -284,10 +290,19 @@ class Importer:
         return [options.outbox] + ([options.move_to] if options.move_to else [])
 
     def process(self, queue: list[_Queued], run_id: int) -> None:
-        """Process planned files in order, in batches of ``options.batch_size``."""
+        """Process planned files in order, in batches of ``options.batch_size``.
+
+        Returns when every retour of these files is in the outbox and recorded so.
+        """
         size = self.options.batch_size
         for start in range(0, len(queue), size):
             self._batch(queue[start:start + size], run_id)
+        # What a failed run published but did not record, the next run's recovery
+        # publishes again: the same bytes, so nothing changes.
+        if self._unmarked:
+            with self.engine.begin() as conn:
+                self._mark_written(conn)
+            self._unmarked = []
 
     def start_run(self) -> int:
         """Record this run; first mark runs of this host whose process is gone as interrupted."""
@@ -317,10 +332,33 @@ class Importer:
         except IntegrityError:
             log.warning("the store refused a row; redoing the batch message by message")
             outcomes = self._process(items, run_id, isolate=True)
-        self.summary.retours_written += self.flush_outbox(
-            [o.sha256 for _, o in outcomes if o.retour_file])
+        self._unmarked = []  # recorded by that commit
+        if self._fresh:
+            self._unmarked = self._publish(self._fresh)
+            self._fresh = []
         for queued, outcome in outcomes:
             self._after_commit(queued.path, outcome)
+
+    def _publish(self, retours: list[tuple[int, str, bytes]]) -> list[int]:
+        """Put a committed batch's retours in the outbox; returns their ids.
+
+        An existing file with the same bytes counts as published (not as
+        written); one with other bytes is left alone and logged.
+        """
+        published = publish_files(self.options.outbox, [(name, data) for _, name, data in retours])
+        for (_, name, _), ok in zip(retours, published, strict=True):
+            if not ok:
+                log.error("outbox file exists with other content; left alone",
+                          extra={"file": name})
+        self.summary.retours_written += sum(published)
+        return [message_id for message_id, _, _ in retours]
+
+    def _mark_written(self, conn: Connection) -> None:
+        """Record the published retours as written, in ``conn``'s transaction."""
+        done = self._unmarked
+        for start in range(0, len(done), 500):
+            conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_(done[start:start + 500]))
+                         .values(outbox_written=True))
 
     def _process(self, items: list[_Queued], run_id: int, *, isolate: bool
                  ) -> list[tuple[_Queued, FileOutcome]]:
@@ -333,6 +371,7 @@ class Importer:
         # the processor's caches. Up to READ_AHEAD_BYTES; the rest is read when its turn
         # comes, so memory stays bounded whatever the files' sizes.
         results: dict[int, ReadResult] = {}
+        self._fresh = []
         held = 0
         for index, queued in enumerate(items):
             if held > READ_AHEAD_BYTES:
@@ -354,6 +393,8 @@ class Importer:
                     if outcome.message_type and outcome.processed:
                         known[digest] = (outcome.message_type, outcome.outcome)
                 outcomes.append((queued, outcome))
+            # The previous batch's retours are in the outbox: this commit says so.
+            self._mark_written(conn)
         return outcomes
 
     @contextmanager
@@ -403,12 +444,14 @@ class Importer:
             return self._store(conn, ctx, message, result.sha256, result.data or b"", facts,
                                str(path), run_id)
         savepoint = conn.begin_nested()
+        fresh = len(self._fresh)
         try:
             outcome = self._store(conn, ctx, message, result.sha256, result.data or b"", facts,
                                   str(path), run_id)
             savepoint.commit()
         except IntegrityError as exc:
             savepoint.rollback()
+            del self._fresh[fresh:]  # its retour was rolled back with it
             log.error("store refused message", extra={"file": str(path),
                                                       "error": type(exc.orig).__name__})
             return FileOutcome(str(path), "failed", message.message_type, result.sha256,
@@ -495,6 +538,7 @@ class Importer:
             by_code.setdefault(c.rule.retourcode.value, set()).add(c.rule.code)
         rules = {code: next(iter(found)) for code, found in by_code.items() if len(found) == 1}
         persist.insert_retour_codes(conn, retour_id, class_codes(retour), rules)
+        self._fresh.append((retour_id, name, data))
         return name
 
     def _store_retour(self, conn: Connection, message: Message, base: dict[str, Any],
@@ -514,13 +558,12 @@ class Importer:
 
     # -- after the commit ----------------------------------------------------------------
 
-    def flush_outbox(self, heen_sha256: list[str] | None = None) -> int:
-        """Write stored retours that are not yet in the outbox; returns how many.
+    def flush_outbox(self) -> int:
+        """Write every stored retour that is not yet in the outbox; returns how many.
 
-        With ``heen_sha256``: only the retours of those heenberichten (the batch
-        just committed); without: every pending one (recovery after a crash).
-        On PostgreSQL the rows are claimed (``FOR UPDATE SKIP LOCKED``) so two
-        processes never write the same file at once.
+        The recovery after a crash, at the start of a run. On PostgreSQL the
+        rows are claimed (``FOR UPDATE SKIP LOCKED``) so two processes never
+        write the same file at once.
         """
         outbox = self.options.outbox
         written = 0
@@ -530,12 +573,6 @@ class Importer:
                 .where(MESSAGE.c.outbox_file.is_not(None), MESSAGE.c.outbox_written.is_(False))
                 .order_by(MESSAGE.c.id)
             )
-            if heen_sha256 is not None:
-                if not heen_sha256:
-                    return 0
-                heen = MESSAGE.alias("heen")
-                query = query.where(MESSAGE.c.answers_id.in_(
-                    select(heen.c.id).where(heen.c.sha256.in_(heen_sha256))))
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             pending = conn.execute(query).all()
