@@ -454,3 +454,62 @@ def test_reading_ahead_within_a_budget_changes_nothing(
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _outbox_rows(url: str) -> dict[str, tuple[bytes, bool]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(MESSAGE.c.outbox_file, MESSAGE.c.raw_xml,
+                                   MESSAGE.c.outbox_written)
+                            .where(MESSAGE.c.outbox_file.is_not(None))).all()
+    engine.dispose()
+    return {r.outbox_file: (bytes(r.raw_xml), r.outbox_written) for r in rows}
+
+
+def test_small_batches_publish_every_retour_and_record_it(db_url: str, tmp_path: Path) -> None:
+    """A batch's retours are recorded as written by the next batch's commit, the last
+    batch's by a commit of their own: after the run every row says so, and is in the
+    outbox with its stored bytes."""
+    outbox = tmp_path / "out"
+    options = importing.ImportOptions(gemeente="0363", outbox=outbox, today=TODAY,
+                                      schemas=api.schema_set(), batch_size=4)
+    engine = db.make_engine(db_url)
+    summary = importing.import_files(engine, [DEMO], options)
+    engine.dispose()
+    rows = _outbox_rows(db_url)
+    assert summary.ok and summary.retours_written == len(rows) == 21
+    assert {name: (data, True) for name, data in _files(outbox).items()} == rows
+
+
+def test_a_row_the_store_refuses_fails_only_its_message(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the store refuses a row the rules let through (on PostgreSQL another
+    process may store the same Identificatie in between), the batch is redone
+    message by message: only that message fails, without a retour; the rest is
+    stored and published, and the next run judges the failed one."""
+    from ijw.store.context import StoreContext
+
+    outbox = tmp_path / "out"
+    options = importing.ImportOptions(gemeente="0363", outbox=outbox, today=TODAY,
+                                      schemas=api.schema_set(), batch_size=4)
+    with monkeypatch.context() as patch:
+        patch.setattr(StoreContext, "message_seen", lambda self, *key: False)  # TR056 blind
+        engine = db.make_engine(db_url)
+        first = importing.import_files(engine, [DEMO], options)
+        engine.dispose()
+    failed = [f for f in first.files if f.outcome == "failed"]
+    assert [Path(f.file).name for f in failed] == ["jw315-duplicate-id.xml"]
+    assert not first.ok and failed[0].retour_file is None
+    rows = _outbox_rows(db_url)
+    assert first.retours_written == len(rows) == 20
+    assert {name: (data, True) for name, data in _files(outbox).items()} == rows
+
+    engine = db.make_engine(db_url)
+    second = importing.import_files(engine, [DEMO], options)
+    engine.dispose()
+    judged = [f for f in second.files if f.outcome != "skipped"]
+    assert [(Path(f.file).name, f.outcome) for f in judged] == [
+        ("jw315-duplicate-id.xml", "rejected")]
+    assert second.ok and second.retours_written == 1
+    assert _retour_codes(outbox / str(judged[0].retour_file)) == ["9056"]
