@@ -340,18 +340,23 @@ class Importer:
             self._after_commit(queued.path, outcome)
 
     def _publish(self, retours: list[tuple[int, str, bytes]]) -> list[int]:
-        """Put a committed batch's retours in the outbox; returns their ids.
+        """Put a committed batch's retours in the outbox; returns their ids."""
+        self.summary.retours_written += self._to_outbox([(name, data)
+                                                         for _, name, data in retours])
+        return [message_id for message_id, _, _ in retours]
 
-        An existing file with the same bytes counts as published (not as
-        written); one with other bytes is left alone and logged.
+    def _to_outbox(self, files: list[tuple[str, bytes]]) -> int:
+        """Publish (name, bytes) to the outbox; returns how many files are new.
+
+        An existing file with the same bytes counts as published; one with
+        other bytes is left alone and logged.
         """
-        published = publish_files(self.options.outbox, [(name, data) for _, name, data in retours])
-        for (_, name, _), ok in zip(retours, published, strict=True):
+        published = publish_files(self.options.outbox, files)
+        for (name, _), ok in zip(files, published, strict=True):
             if not ok:
                 log.error("outbox file exists with other content; left alone",
                           extra={"file": name})
-        self.summary.retours_written += sum(published)
-        return [message_id for message_id, _, _ in retours]
+        return sum(published)
 
     def _mark_written(self, conn: Connection) -> None:
         """Record the published retours as written, in ``conn``'s transaction."""
@@ -562,11 +567,11 @@ class Importer:
         """Write every stored retour that is not yet in the outbox; returns how many.
 
         The recovery after a crash, at the start of a run. On PostgreSQL the
-        rows are claimed (``FOR UPDATE SKIP LOCKED``) so two processes never
-        write the same file at once.
+        rows are claimed (``FOR UPDATE SKIP LOCKED``), so two recovering
+        processes share the work. A process that publishes its own batch at the
+        same moment writes under a temporary name of its own, and the second
+        link finds the same bytes (see :func:`ijw.writing.publish_files`).
         """
-        outbox = self.options.outbox
-        written = 0
         with self.engine.begin() as conn:
             query = (
                 select(MESSAGE.c.id, MESSAGE.c.outbox_file, MESSAGE.c.raw_xml)
@@ -579,15 +584,9 @@ class Importer:
             if not pending:
                 return 0
             # The files are in the outbox, durably, before the store says so.
-            published = publish_files(outbox, [(r.outbox_file, bytes(r.raw_xml))
-                                               for r in pending])
-            for row, ok in zip(pending, published, strict=True):
-                if not ok:
-                    log.error("outbox file exists with other content; left alone",
-                              extra={"file": row.outbox_file})
+            written = self._to_outbox([(r.outbox_file, bytes(r.raw_xml)) for r in pending])
             conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
                          .values(outbox_written=True))
-            written += sum(published)
         return written
 
     def _after_commit(self, path: Path, outcome: FileOutcome) -> None:
