@@ -30,7 +30,6 @@ any implementation that keeps the issue's other requirements.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import resource
@@ -42,12 +41,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from benchmarks.bench_import import bare_lxml
+from benchmarks.bench_import import bare_lxml, corpus, corpus_parser
 from ijw import api
 from ijw.messages import lookup
 from ijw.store import db
 from ijw.writing import publish_files
-from tests import synth
 
 BATCH = 200
 _INSERT = ("INSERT INTO message (message_type, direction, sender, receiver, gemeente, "
@@ -131,16 +129,12 @@ def header(root: etree._Element) -> tuple[str, str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=5000)
-    parser.add_argument("--keep", type=Path, help="work in this folder instead of a temp one")
+    parser = corpus_parser(__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
-        inbox = work / "inbox"
-        files = synth.write_corpus(inbox, args.clients) if not inbox.exists() else sorted(
-            inbox.iterdir())
+        inbox, files = corpus(work, args.clients)
         n = len(files)
         print(f"{n} messages in {inbox}; median of {args.runs} runs each")
         cores = os.cpu_count() or 1

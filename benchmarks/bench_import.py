@@ -49,16 +49,27 @@ def bare_lxml(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_parser(description: str) -> argparse.ArgumentParser:
+    """The options of a benchmark over the generated corpus (``--clients``, ``--keep``)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--keep", type=Path, help="work in this folder instead of a temp one")
-    args = parser.parse_args()
+    return parser
+
+
+def corpus(work: Path, clients: int) -> tuple[Path, list[Path]]:
+    """The inbox under ``work`` and its files: generated, or as a kept folder left them."""
+    inbox = work / "inbox"
+    if inbox.exists():
+        return inbox, sorted(inbox.iterdir())
+    return inbox, synth.write_corpus(inbox, clients)
+
+
+def main() -> None:
+    args = corpus_parser(__doc__.splitlines()[0]).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
-        inbox = work / "inbox"
-        files = synth.write_corpus(inbox, args.clients) if not inbox.exists() else sorted(
-            inbox.iterdir())
+        inbox, files = corpus(work, args.clients)
         n = len(files)
         print(f"{n} messages in {inbox}")
         lxml_seconds = min(bare_lxml(files) for _ in range(2))
