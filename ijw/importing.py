@@ -9,8 +9,7 @@ Each message is atomic (a savepoint), messages are committed in batches, and
 a retour is stored in the same transaction as its heenbericht and written to
 the outbox after the commit (outbox pattern): a run killed at any moment,
 then started again, ends in the state of one clean run. A batch's retours are
-published from memory after its commit and recorded as written by the next
-batch's transaction (the last ones by a transaction of their own).
+published from the bytes just built (not read back from the store).
 """
 
 from __future__ import annotations
@@ -249,8 +248,6 @@ class Importer:
         self.max_bytes = options.max_bytes or max_bytes_default()
         #: Retours stored by the batch in progress: (message id, outbox name, bytes).
         self._fresh: list[tuple[int, str, bytes]] = []
-        #: Ids of published retours whose rows do not say so yet (the next commit does).
-        self._unmarked: list[int] = []
 
     # -- the run -------------------------------------------------------------------------
 
@@ -290,19 +287,10 @@ class Importer:
         return [options.outbox] + ([options.move_to] if options.move_to else [])
 
     def process(self, queue: list[_Queued], run_id: int) -> None:
-        """Process planned files in order, in batches of ``options.batch_size``.
-
-        Returns when every retour of these files is in the outbox and recorded so.
-        """
+        """Process planned files in order, in batches of ``options.batch_size``."""
         size = self.options.batch_size
         for start in range(0, len(queue), size):
             self._batch(queue[start:start + size], run_id)
-        # What a failed run published but did not record, the next run's recovery
-        # publishes again: the same bytes, so nothing changes.
-        if self._unmarked:
-            with self.engine.begin() as conn:
-                self._mark_written(conn)
-            self._unmarked = []
 
     def start_run(self) -> int:
         """Record this run; first mark runs of this host whose process is gone as interrupted."""
@@ -332,38 +320,10 @@ class Importer:
         except IntegrityError:
             log.warning("the store refused a row; redoing the batch message by message")
             outcomes = self._process(items, run_id, isolate=True)
-        self._unmarked = []  # recorded by that commit
-        if self._fresh:
-            self._unmarked = self._publish(self._fresh)
-            self._fresh = []
+        self.summary.retours_written += self.flush_outbox(self._fresh)
+        self._fresh = []
         for queued, outcome in outcomes:
             self._after_commit(queued.path, outcome)
-
-    def _publish(self, retours: list[tuple[int, str, bytes]]) -> list[int]:
-        """Put a committed batch's retours in the outbox; returns their ids."""
-        self.summary.retours_written += self._to_outbox([(name, data)
-                                                         for _, name, data in retours])
-        return [message_id for message_id, _, _ in retours]
-
-    def _to_outbox(self, files: list[tuple[str, bytes]]) -> int:
-        """Publish (name, bytes) to the outbox; returns how many files are new.
-
-        An existing file with the same bytes counts as published; one with
-        other bytes is left alone and logged.
-        """
-        published = publish_files(self.options.outbox, files)
-        for (name, _), ok in zip(files, published, strict=True):
-            if not ok:
-                log.error("outbox file exists with other content; left alone",
-                          extra={"file": name})
-        return sum(published)
-
-    def _mark_written(self, conn: Connection) -> None:
-        """Record the published retours as written, in ``conn``'s transaction."""
-        done = self._unmarked
-        for start in range(0, len(done), 500):
-            conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_(done[start:start + 500]))
-                         .values(outbox_written=True))
 
     def _process(self, items: list[_Queued], run_id: int, *, isolate: bool
                  ) -> list[tuple[_Queued, FileOutcome]]:
@@ -398,8 +358,6 @@ class Importer:
                     if outcome.message_type and outcome.processed:
                         known[digest] = (outcome.message_type, outcome.outcome)
                 outcomes.append((queued, outcome))
-            # The previous batch's retours are in the outbox: this commit says so.
-            self._mark_written(conn)
         return outcomes
 
     @contextmanager
@@ -563,31 +521,46 @@ class Importer:
 
     # -- after the commit ----------------------------------------------------------------
 
-    def flush_outbox(self) -> int:
-        """Write every stored retour that is not yet in the outbox; returns how many.
+    def flush_outbox(self, fresh: list[tuple[int, str, bytes]] | None = None) -> int:
+        """Write stored retours that are not yet in the outbox; returns how many were published.
 
-        The recovery after a crash, at the start of a run. On PostgreSQL the
-        rows are claimed (``FOR UPDATE SKIP LOCKED``), so two recovering
-        processes share the work. A process that publishes its own batch at the
-        same moment writes under a temporary name of its own, and the second
-        link finds the same bytes (see :func:`ijw.writing.publish_files`).
+        With ``fresh`` (message id, outbox name, bytes): only those, the retours
+        of the batch just committed, written from memory. Without: every pending
+        one, read from the store (the recovery after a crash, at the start of a
+        run). On PostgreSQL the rows are claimed (``FOR UPDATE SKIP LOCKED``) so
+        two processes never write the same file: a retour is published once. A
+        file that exists with the same bytes counts as published; one with other
+        bytes is left alone and logged.
         """
+        if fresh is not None and not fresh:
+            return 0
         with self.engine.begin() as conn:
             query = (
-                select(MESSAGE.c.id, MESSAGE.c.outbox_file, MESSAGE.c.raw_xml)
+                select(MESSAGE.c.id, MESSAGE.c.outbox_file)
                 .where(MESSAGE.c.outbox_file.is_not(None), MESSAGE.c.outbox_written.is_(False))
                 .order_by(MESSAGE.c.id)
             )
+            if fresh is None:
+                query = query.add_columns(MESSAGE.c.raw_xml)
+            else:
+                query = query.where(MESSAGE.c.id.in_([message_id for message_id, _, _ in fresh]))
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             pending = conn.execute(query).all()
             if not pending:
                 return 0
+            built = {message_id: data for message_id, _, data in fresh or ()}
+            files = [(r.outbox_file, built[r.id] if fresh is not None else bytes(r.raw_xml))
+                     for r in pending]
             # The files are in the outbox, durably, before the store says so.
-            written = self._to_outbox([(r.outbox_file, bytes(r.raw_xml)) for r in pending])
+            published = publish_files(self.options.outbox, files)
+            for (name, _), ok in zip(files, published, strict=True):
+                if not ok:
+                    log.error("outbox file exists with other content; left alone",
+                              extra={"file": name})
             conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_([r.id for r in pending]))
                          .values(outbox_written=True))
-        return written
+        return sum(published)
 
     def _after_commit(self, path: Path, outcome: FileOutcome) -> None:
         self.summary.files.append(outcome)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,12 +74,9 @@ def write(
 def publish_files(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
     """Put each (name, data) in ``folder`` atomically and durably; never overwrite.
 
-    Each file is written under a hidden temporary name of this process
-    (``.name.HOST.PID.tmp``: hosts may share the outbox), all are made
-    durable, then each is linked to its real name, which fails if that name
-    exists: a reader polling the folder never sees a half-written file, and
-    two processes publishing the same retour at once (one recovering after a
-    crash) never write into each other's file. An
+    Each file is written under a hidden temporary name (``.name.tmp``), all are
+    made durable, then each is linked to its real name, which fails if that name
+    exists: a reader polling the folder never sees a half-written file. An
     existing file with the same bytes counts as published (a re-run after a
     crash); one with other bytes is left alone and reported as ``False``.
 
@@ -88,8 +84,7 @@ def publish_files(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
     list on Linux (one journal commit instead of one per file); elsewhere, or
     if that call fails, each file is fsynced.
     """
-    writer = f"{socket.gethostname()}.{os.getpid()}"
-    temps = [folder / f".{name}.{writer}.tmp" for name, _ in files]
+    temps = [folder / f".{name}.tmp" for name, _ in files]
     for temp, (_, data) in zip(temps, files, strict=True):
         with temp.open("wb") as handle:
             handle.write(data)

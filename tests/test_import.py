@@ -513,3 +513,29 @@ def test_a_row_the_store_refuses_fails_only_its_message(
         ("jw315-duplicate-id.xml", "rejected")]
     assert second.ok and second.retours_written == 1
     assert _retour_codes(outbox / str(judged[0].retour_file)) == ["9056"]
+
+
+def test_a_failure_later_in_the_run_leaves_earlier_retours_recorded(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each committed batch's retours are published and recorded as written before the
+    next batch starts, so a run that fails later never leaves them to be sent again."""
+    outbox = tmp_path / "out"
+    options = importing.ImportOptions(gemeente="0363", outbox=outbox, today=TODAY,
+                                      schemas=api.schema_set(), batch_size=4)
+    reads = itertools.count()
+    real_read = importing.Importer._read
+
+    def read_then_fail(self: importing.Importer, queued: Any) -> Any:
+        if next(reads) == 8:  # the third batch
+            raise OSError("disk gone")
+        return real_read(self, queued)
+
+    monkeypatch.setattr(importing.Importer, "_read", read_then_fail)
+    engine = db.make_engine(db_url)
+    with pytest.raises(OSError, match="disk gone"):
+        importing.import_files(engine, [DEMO], options)
+    engine.dispose()
+    rows = _outbox_rows(db_url)
+    assert rows, "the first two batches stored retours"
+    assert {name: (data, True) for name, data in _files(outbox).items()} == rows
