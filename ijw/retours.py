@@ -29,6 +29,7 @@ from ijw.messages.r3_2.common import XsdVersie
 from ijw.rules import Loc
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
+from ijw.writing import schema_versie
 from ijw.xmlmap import NESTED, WRAPPED_NESTED, Child, Shape
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -58,14 +59,13 @@ def retour_versions(retour: type[Message], schemas: SchemaSet) -> XsdVersie:
     versions: a retour must state the schema it was written against, and a made-up
     number would tell the provider something untrue.
     """
-    versions = schemas.versions(retour.namespace)
-    if versions.basisschema is None or versions.bericht is None:
+    stamp = schema_versie(retour.namespace, schemas)
+    if stamp is None:
         raise SchemaError(
             f"the schema of {retour.message_type} in {schemas.folder} has no "
             "BasisschemaXsdVersie/BerichtXsdVersie appinfo, so XsdVersieRetour cannot be "
             "filled (IV034)")
-    return XsdVersie(basisschema_xsd_versie=versions.basisschema,
-                     bericht_xsd_versie=versions.bericht)
+    return stamp
 
 
 def _class_paths(shape: Shape, prefix: Loc = ()) -> set[Loc]:
@@ -127,8 +127,7 @@ def build_retour(
     # The heenbericht's header, field by field: its parts are frozen models that the
     # retour's header takes as they are (pydantic does not validate an instance again).
     heen_header: Any = heen.header  # type: ignore[attr-defined]
-    header: dict[str, Any] = {name: getattr(heen_header, name)
-                              for name in type(heen_header).model_fields}
+    header: dict[str, Any] = dict(heen_header)
     header.update(
         bericht_code=retour_cls.code,
         identificatie_retour=retour_identificatie(heen_sha256),
@@ -180,10 +179,10 @@ _CODED: dict[int, tuple[Shape, tuple[Child, ...]]] = {}
 def _coded_children(shape: Shape) -> tuple[Child, ...]:
     """The nested children of ``shape`` with a class that carries RetourCodes below them."""
     found = _CODED.get(id(shape))
-    if found is None or found[0] is not shape:
+    if found is None:
         children = tuple(child for child in shape.order
                          if child.shape is not None and _class_paths(child.shape))
-        found = _CODED[id(shape)] = (shape, children)
+        found = _CODED[id(shape)] = (shape, children)  # kept, so the id stays the shape's
     return found[1]
 
 

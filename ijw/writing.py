@@ -25,14 +25,23 @@ from ijw.schemas import load as load_schemas
 from ijw.xmlmap import model_to_element
 
 
-def stamp_versions(message: Message, schemas: SchemaSet | None = None) -> Message:
-    """``message`` with its own XsdVersie(Retour) set from the schema appinfo."""
-    versions = (schemas or load_schemas()).versions(message.namespace)
+def schema_versie(namespace: str, schemas: SchemaSet) -> XsdVersie | None:
+    """The XsdVersie the appinfo of ``namespace``'s schema states, if it states both parts."""
+    versions = schemas.versions(namespace)
     if versions.basisschema is None or versions.bericht is None:
+        return None
+    return XsdVersie(basisschema_xsd_versie=versions.basisschema,
+                     bericht_xsd_versie=versions.bericht)
+
+
+def stamp_versions(message: Message, schemas: SchemaSet | None = None) -> Message:
+    """``message`` with its own XsdVersie(Retour) set from the schema appinfo.
+
+    Without that appinfo the message keeps the versions it carries.
+    """
+    stamp = schema_versie(message.namespace, schemas or load_schemas())
+    if stamp is None:
         return message
-    stamp = XsdVersie(
-        basisschema_xsd_versie=versions.basisschema, bericht_xsd_versie=versions.bericht
-    )
     header = message.header  # type: ignore[attr-defined]
     field = "xsd_versie_retour" if message.is_retour() else "xsd_versie"
     return message.model_copy(update={"header": header.model_copy(update={field: stamp})})
