@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def _run(module: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, capture_output=True,
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -25,6 +25,7 @@ def test_bench_import_imports_every_generated_message(tmp_path: Path) -> None:
     out = _run("benchmarks.bench_import", "--clients", "5", "--keep", str(tmp_path))
     assert "20 messages" in out
     assert re.search(r"ratio import/lxml: +\d+\.\d\d", out)
+    assert re.search(r"ijw import \(SQLite\): +\d+ msg/s  \(processor \d+ µs/msg\)", out)
     assert len(list((tmp_path / "outbox").iterdir())) == 15  # a retour per 315, 305, 307
 
 
@@ -33,5 +34,7 @@ def test_bench_floor_measures_both_loops(tmp_path: Path) -> None:
     out = _run("benchmarks.bench_floor", "--clients", "5", "--runs", "1", "--keep",
                str(tmp_path))
     for label in ("store only", "store + outbox"):
-        assert re.search(rf"floor: {re.escape(label)}: +\d+ msg/s +ratio +\d+\.\d\d;", out)
+        assert re.search(rf"floor: {re.escape(label)}: +ratio +\d+\.\d\d \(median; "
+                         r"[\d.]+-[\d.]+\); processor +\d+ µs/msg; over all \d+ cores at best "
+                         r"+\d+\.\d\d", out), out
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("floor-outbox-")]
