@@ -21,11 +21,11 @@ from ijw.messages import RELEASES, Message, message_class, shape_of
 from ijw.reading import read
 from ijw.writing import write
 from ijw.xmlmap import UntrustedError, element_to_dict, element_to_model, plain_document
+from tests.conftest import FIXTURES
 from tests.mutations import load_examples, parse_bytes, serialise
 from tests.strategies import message_strategy
 
-REPO = Path(__file__).resolve().parent.parent
-DEMO = sorted((REPO / "fixtures" / "demo").glob("*.xml"))
+DEMO = sorted((FIXTURES / "demo").glob("*.xml"))
 MESSAGES: tuple[type[Message], ...] = RELEASES[0].messages
 
 
@@ -91,7 +91,7 @@ def test_value_types_are_shared_but_equal() -> None:
 
 
 def _demo(name: str) -> bytes:
-    return (REPO / "fixtures" / "demo" / name).read_bytes()
+    return (FIXTURES / "demo" / name).read_bytes()
 
 
 def test_comment_inside_a_value_takes_the_slow_path_and_keeps_the_value() -> None:
