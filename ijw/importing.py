@@ -34,7 +34,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
 from ijw.errors import Finding, Level
-from ijw.messages import FROM_GEMEENTE, GEMEENTE_HEADER, Message, message_class
+from ijw.messages import (
+    ALL_MESSAGES,
+    BY_CODE,
+    GEMEENTE_HEADER,
+    INCOMING,
+    REGISTERED,
+    RETOURS,
+    Message,
+    message_class,
+)
 from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
 from ijw.retours import build_retour, class_codes, retour_versions
 from ijw.rules import Hit, Rule, rules_for, to_finding
@@ -52,20 +61,12 @@ log = logging.getLogger("ijw.import")
 MESSAGE = table_of(MessageRow)
 RUN = table_of(ImportRun)
 
-#: Process step per message type (lower first).
-STEP = {"JW315": 0, "JW317": 0, "JW301": 1, "JW319": 1, "JW302": 2, "JW320": 2,
-        "JW305": 3, "JW307": 4}
-INCOMING = frozenset({"JW305", "JW307", "JW315", "JW317"})
+#: Process step per message type (lower first), from the models.
+STEP = {m.message_type: m.step for m in ALL_MESSAGES if m.step is not None}
 #: Findings that keep a message the gemeente sent (301, 319) out of the store.
 REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
-REGISTERED = FROM_GEMEENTE
-RETOURS = frozenset({"JW302", "JW320"})
 PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
 BATCH_SIZE = 200
-
-_CODE_TO_TYPE = {"436": "JW301", "437": "JW302", "438": "JW305", "439": "JW306",
-                 "440": "JW307", "441": "JW308", "446": "JW315", "447": "JW316",
-                 "486": "JW317", "487": "JW318", "488": "JW319", "489": "JW320"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +188,7 @@ def _peek_header(data: bytes) -> tuple[tuple[str, int, str, str], str] | None:
     for match in _PEEK.finditer(data, 0, end.start()):  # one pass; the first of each counts
         found.setdefault(match.group(1), match.group(2))
     values = {name: found.get(name.encode(), b"").decode("utf-8", "replace") for name in _PEEKED}
-    message_type = _CODE_TO_TYPE.get(values["BerichtCode"], "")
+    message_type = BY_CODE.get(values["BerichtCode"], "")
     step = STEP.get(message_type, 9)
     aanbieder = values["Ontvanger"] if message_type in GEMEENTE_HEADER else values["Afzender"]
     return (values["Dagtekening"], step, values["Afzender"], values["Identificatie"]), aanbieder
@@ -240,9 +241,9 @@ class Importer:
         # Every retour states its schema's versions: a schema folder without them is a
         # configuration error now, not a failure after the first batch was stored.
         for kind in sorted(INCOMING):
-            retour = message_class(kind).retour_type
-            if retour is not None:
-                retour_versions(message_class(retour), options.schemas)
+            reply = message_class(kind).reply_type()
+            if reply is not None:
+                retour_versions(message_class(reply), options.schemas)
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
         #: The size limit, settled once for the run (not looked up per file).
         self.max_bytes = options.max_bytes or max_bytes_default()

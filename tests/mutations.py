@@ -26,10 +26,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from ijw.messages import ALL_MESSAGES
+
 # The 12 messages our schemas cover (not 323/325).
-OUR_MESSAGES: tuple[str, ...] = (
-    "301", "302", "305", "306", "307", "308", "315", "316", "317", "318", "319", "320",
-)  # fmt: skip
+OUR_MESSAGES: tuple[str, ...] = tuple(m.message_type[2:] for m in ALL_MESSAGES)
 
 # BerichtCode per message (BRIEF §1), including the two messages we do not cover.
 BERICHT_CODES: dict[str, str] = {

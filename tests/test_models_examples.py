@@ -470,3 +470,33 @@ def test_model_follows_official_xsd(official_xsd_dir: Path, message: str) -> Non
     _compare(schemas, shape_of(cls), schemas.complex[(root_ns, root_type)], cls.namespace,
              "Bericht", problems)
     assert not problems, "\n".join(problems)
+
+
+def test_a_message_model_without_its_facts_is_refused_at_definition() -> None:
+    """A forgotten fact (here: the import step) is an error when the class is made."""
+    from ijw.messages.base import Message as MessageBase
+    from ijw.messages.base import Party
+    from ijw.messages.r3_2.common import HeaderVanAanbieder
+
+    with pytest.raises(TypeError, match="step"):
+        class Forgetful(MessageBase):
+            message_type = "JW399"
+            code = "999"
+            namespace = "urn:example"
+            release = "3_2"
+            sent_by = Party.AANBIEDER
+            carries_bsn = False
+
+            header: HeaderVanAanbieder
+
+
+def test_the_derived_message_sets_follow_the_facts() -> None:
+    import ijw.messages as registry
+
+    for m in registry.ALL_MESSAGES:
+        if m.message_type in registry.INCOMING:
+            assert m.sent_by is registry.Party.AANBIEDER and m.reply_type() is not None
+        if m.is_retour():
+            assert m.header_party() is message_class(m.retour_of or "").header_party()
+    assert registry.REGISTERED <= registry.FROM_GEMEENTE
+    assert not registry.INCOMING & registry.RETOURS

@@ -9,7 +9,7 @@ from typing import Any
 from stdnum.nl import bsn as stdnum_bsn
 
 from ijw.errors import Level
-from ijw.messages import Message
+from ijw.messages import WITH_BSN, Message
 from ijw.messages.r3_2.codelists import (
     RedenAfwijzingVerzoek,
     RedenWijziging,
@@ -20,7 +20,6 @@ from ijw.messages.r3_2.codelists import (
 from ijw.rules import Hit, rule
 
 REJECT = RetourCode.R0001
-WITH_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
 
 
 def _client(message: Message) -> Any:

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from ijw.errors import Level
-from ijw.messages import FROM_GEMEENTE, Message
+from ijw.messages import HEENBERICHTEN, Message, Party
 from ijw.messages.base import code_value
 from ijw.messages.r3_2.codelists import RedenBeeindiging, RedenWijziging, RetourCode
 from ijw.rules import Hit, Loc, rule
@@ -32,9 +32,6 @@ from ijw.rules.keys import start_key, stop_key
 
 CROSS = Level.CROSS_MESSAGE
 EXTERNAL = Level.EXTERNAL
-
-#: Every heenbericht this engine models (323/325 are not modelled).
-HEENBERICHTEN = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319")
 
 TIJDELIJK = RedenBeeindiging.TIJDELIJK.value
 DELETING = frozenset({RedenWijziging.VERWIJDERD.value,
@@ -86,7 +83,7 @@ def _client(message: Message) -> Any:
 def parties(message: Message) -> tuple[str, str]:
     """(gemeente, aanbieder) of a heenbericht: 301/319 come from the gemeente."""
     h = _header(message)
-    if message.message_type in FROM_GEMEENTE:
+    if message.header_party() is Party.GEMEENTE:
         return h.afzender, h.ontvanger
     return h.ontvanger, h.afzender
 
@@ -251,7 +248,7 @@ def tr378_gemeente_on_cbs_list(message: Message, ctx: RuleContext) -> Iterator[H
     h = _header(message)
     dagtekening = h.bericht_identificatie.dagtekening
     gemeente, _ = parties(message)
-    field = "afzender" if message.message_type in FROM_GEMEENTE else "ontvanger"
+    field = "afzender" if message.header_party() is Party.GEMEENTE else "ontvanger"
     if not ctx.gemeente_known(gemeente, dagtekening) and not any(
         ctx.gemeente_known(gemeente, on) for on in _reference_dates(message, ctx, gemeente)
     ):
@@ -537,4 +534,4 @@ def tr415_no_stop_after_definitive(message: Message, ctx: StoreQuestions) -> Ite
             yield Hit(_loc(message, line), "this start already has a definitive stop")
 
 
-__all__ = ["HEENBERICHTEN", "StopView", "StoreQuestions", "parties"]
+__all__ = ["StopView", "StoreQuestions", "parties"]

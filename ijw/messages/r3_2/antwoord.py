@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ijw.messages.base import Message, XmlModel
+from ijw.messages.base import Message, Party, XmlModel
 from ijw.messages.r3_2.codelists import RedenAfwijzingVerzoek, VerzoekAntwoord
 from ijw.messages.r3_2.common import (
     ClassRetourCodes,
@@ -37,6 +37,9 @@ class Jw319(Message):
     code = "488"
     namespace = NAMESPACE_319
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = 1
+    carries_bsn = False
     retour_type = "JW320"
 
     header: HeaderVanGemeente
@@ -63,6 +66,9 @@ class Jw320(Message):
     code = "489"
     namespace = NAMESPACE_320
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 2
+    carries_bsn = False
     retour_of = "JW319"
 
     header: RetourHeaderVanGemeente

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ijw.messages.base import BaseType, Wrapped, XmlModel
+from ijw.messages.base import BaseType, HeaderModel, Party, Wrapped
 from ijw.messages.r3_2.codelists import (
     AanduidingWoonadres,
     Communicatievorm,
@@ -176,7 +176,7 @@ RetourCodes = Annotated[tuple[RetourCode, ...], Wrapped("RetourCode")]
 ClassRetourCodes = Annotated[tuple[RetourCode, ...], Wrapped("RetourCode"), Field(min_length=1)]
 
 
-class _Header(XmlModel):
+class _Header(HeaderModel):
     bericht_code: BerichtCode
     bericht_versie: BerichtVersie = 3
     bericht_subversie: BerichtSubversie = 2
@@ -184,6 +184,8 @@ class _Header(XmlModel):
 
 class HeaderVanGemeente(_Header):
     """Header of a message the gemeente sends (301, 319) and of their retours."""
+
+    afzender_party = Party.GEMEENTE
 
     afzender: Gemeente
     ontvanger: AgbCode
@@ -193,6 +195,8 @@ class HeaderVanGemeente(_Header):
 
 class HeaderVanAanbieder(_Header):
     """Header of a message the aanbieder sends (305, 307, 315, 317) and of their retours."""
+
+    afzender_party = Party.AANBIEDER
 
     afzender: AgbCode
     ontvanger: Gemeente

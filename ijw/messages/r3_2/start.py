@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ijw.messages.base import Message, Wrapped, XmlModel
+from ijw.messages.base import Message, Party, Wrapped, XmlModel
 from ijw.messages.r3_2.codelists import Geslacht, StatusAanlevering
 from ijw.messages.r3_2.common import (
     ClassRetourCodes,
@@ -51,6 +51,9 @@ class Jw305(Message):
     code = "438"
     namespace = NAMESPACE_305
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 3
+    carries_bsn = True
     retour_type = "JW306"
 
     header: HeaderVanAanbieder
@@ -79,6 +82,9 @@ class Jw306(Message):
     code = "439"
     namespace = NAMESPACE_306
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = None
+    carries_bsn = True
     retour_of = "JW305"
 
     header: RetourHeaderVanAanbieder

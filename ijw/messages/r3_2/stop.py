@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ijw.messages.base import Message, Wrapped, XmlModel
+from ijw.messages.base import Message, Party, Wrapped, XmlModel
 from ijw.messages.r3_2.codelists import Geslacht, RedenBeeindiging, StatusAanlevering
 from ijw.messages.r3_2.common import (
     ClassRetourCodes,
@@ -53,6 +53,9 @@ class Jw307(Message):
     code = "440"
     namespace = NAMESPACE_307
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 4
+    carries_bsn = True
     retour_type = "JW308"
 
     header: HeaderVanAanbieder
@@ -81,6 +84,9 @@ class Jw308(Message):
     code = "441"
     namespace = NAMESPACE_308
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = None
+    carries_bsn = True
     retour_of = "JW307"
 
     header: RetourHeaderVanAanbieder

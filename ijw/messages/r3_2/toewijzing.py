@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ijw.messages.base import Message, Wrapped, XmlModel
+from ijw.messages.base import Message, Party, Wrapped, XmlModel
 from ijw.messages.r3_2.codelists import (
     AdresSoort,
     Geslacht,
@@ -110,6 +110,9 @@ class Jw301(Message):
     code = "436"
     namespace = NAMESPACE_301
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = 1
+    carries_bsn = True
     retour_type = "JW302"
 
     header: HeaderVanGemeente
@@ -155,6 +158,9 @@ class Jw302(Message):
     code = "437"
     namespace = NAMESPACE_302
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 2
+    carries_bsn = True
     retour_of = "JW301"
 
     header: RetourHeaderVanGemeente

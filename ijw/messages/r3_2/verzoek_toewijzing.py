@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ijw.messages.base import Message, Wrapped, XmlModel
+from ijw.messages.base import Message, Party, Wrapped, XmlModel
 from ijw.messages.r3_2.codelists import Geslacht, JaNee
 from ijw.messages.r3_2.common import (
     ClassRetourCodes,
@@ -61,6 +61,9 @@ class Jw315(Message):
     code = "446"
     namespace = NAMESPACE_315
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 0
+    carries_bsn = True
     retour_type = "JW316"
 
     header: HeaderVanAanbieder
@@ -89,6 +92,9 @@ class Jw316(Message):
     code = "447"
     namespace = NAMESPACE_316
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = None
+    carries_bsn = True
     retour_of = "JW315"
 
     header: RetourHeaderVanAanbieder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ijw.messages.base import Message, Wrapped, XmlModel
+from ijw.messages.base import Message, Party, Wrapped, XmlModel
 from ijw.messages.r3_2.codelists import RedenVerzoek
 from ijw.messages.r3_2.common import (
     ClassRetourCodes,
@@ -73,6 +73,9 @@ class Jw317(Message):
     code = "486"
     namespace = NAMESPACE_317
     release = "3_2"
+    sent_by = Party.AANBIEDER
+    step = 0
+    carries_bsn = True
     retour_type = "JW318"
 
     header: HeaderVanAanbieder
@@ -126,6 +129,9 @@ class Jw318(Message):
     code = "487"
     namespace = NAMESPACE_318
     release = "3_2"
+    sent_by = Party.GEMEENTE
+    step = None
+    carries_bsn = True
     retour_of = "JW317"
 
     header: RetourHeaderVanAanbieder
