@@ -8,7 +8,9 @@ constraints, so the database itself refuses a duplicate:
 * toewijzing (gemeente, ToewijzingNummer) -- TR332;
 * verzoek (aanbieder, ReferentieAanbieder) for accepted verzoeken -- TR347;
 * start and stop lines by their key while they are not deleted -- TR074;
-* one copy of the same bytes (sha256).
+* one copy of the same bytes (sha256);
+* a prestatie's ReferentieNummer per aanbieder, among approved lines -- TR314,
+  and one approved credit per debet.
 
 Column names are English snake_case; values keep the standard's codes.
 """
@@ -380,6 +382,100 @@ def table_of(model: type[Base]) -> Table:
 #
 # Tables of the rules layer (ijw.policy): the referral register and the
 # decisions of a continuity pack. Added by migration 0002.
+
+
+class Declaration(Base):
+    """The Declaratie of a received JW323, with what its JW325 granted.
+
+    ``submitted_amount`` and ``approved_amount`` are signed eurocents (a credit
+    total is negative). ``outcome`` is ``approved`` (every prestatie),
+    ``partly`` or ``rejected`` (none: a finding on the header or the Declaratie
+    class). A 323 rejected on its header or at level 2 keeps no lines.
+    """
+
+    __tablename__ = "declaration"
+    __table_args__ = (Index("ix_declaration_party_period", "aanbieder", "period_start"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), unique=True)
+    #: The JW325 that answered it.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    gemeente: Mapped[str] = mapped_column(String(4))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    declaratie_nummer: Mapped[str] = mapped_column(String(12))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    declaratie_dagtekening: Mapped[date] = mapped_column(Date)
+    submitted_amount: Mapped[int] = mapped_column(BigInteger)
+    approved_amount: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(8))
+
+
+class DeclarationLine(Base):
+    """One Prestatie of a received JW323, approved or rejected with its retourcodes.
+
+    ``amount`` and ``volume`` are as submitted (eurocents, units of ``eenheid``);
+    ``debet_credit`` says their sign. ``codes`` holds the retourcodes of a
+    rejected prestatie (space-separated). A ReferentieNummer is never used twice
+    by one aanbieder among the approved lines (TR314), and an approved debet is
+    reversed by at most one approved credit (``credited_by_id``).
+    """
+
+    __tablename__ = "declaration_line"
+    __table_args__ = (
+        Index(
+            "uq_declaration_line_reference",
+            "aanbieder",
+            "referentie_nummer",
+            unique=True,
+            sqlite_where=text("approved"),
+            postgresql_where=text("approved"),
+        ),
+        Index(
+            "uq_declaration_line_credit",
+            "aanbieder",
+            "vorig_referentie_nummer",
+            unique=True,
+            sqlite_where=text("approved AND vorig_referentie_nummer IS NOT NULL"),
+            postgresql_where=text("approved AND vorig_referentie_nummer IS NOT NULL"),
+        ),
+        Index(
+            "ix_declaration_line_allocation",
+            "gemeente",
+            "toewijzing_nummer",
+            sqlite_where=text("approved"),
+            postgresql_where=text("approved"),
+        ),
+        Index("ix_declaration_line_lookup", "aanbieder", "referentie_nummer"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    gemeente: Mapped[str] = mapped_column(String(4))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    #: Position in the message: client and prestatie, counted from 1.
+    client_position: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    referentie_nummer: Mapped[str] = mapped_column(String(36))
+    vorig_referentie_nummer: Mapped[str | None] = mapped_column(String(36))
+    toewijzing_nummer: Mapped[int] = mapped_column(BigInteger)
+    #: The toewijzing it was approved against (when known).
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocation.id"))
+    product_categorie: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str] = mapped_column(String(5))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    volume: Mapped[int] = mapped_column(BigInteger)
+    eenheid: Mapped[str] = mapped_column(String(2))
+    tarief: Mapped[int | None] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    debet_credit: Mapped[str] = mapped_column(String(1))
+    approved: Mapped[bool] = mapped_column(Boolean)
+    codes: Mapped[str | None] = mapped_column(String(100))
+    #: The approved credit line that reverses this approved debet.
+    credited_by_id: Mapped[int | None] = mapped_column(ForeignKey("declaration_line.id"))
 
 
 class Referral(Base):
