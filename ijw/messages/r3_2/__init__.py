@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ijw.messages.r3_2 import (
     antwoord,
+    declaratie,
     start,
     stop,
     toewijzing,
@@ -31,6 +32,8 @@ MESSAGES = (
     verzoek_wijziging.Jw318,
     antwoord.Jw319,
     antwoord.Jw320,
+    declaratie.Jw323,
+    declaratie.Jw325,
 )
 
 

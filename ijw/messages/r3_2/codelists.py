@@ -181,6 +181,13 @@ class Frequentie(StrEnum):
     TOTAAL = "6"
 
 
+class DebetCredit(StrEnum):
+    """COD043: whether an amount is debet or credit."""
+
+    DEBET = "D"
+    CREDIT = "C"
+
+
 class RedenWijziging(StrEnum):
     """JZ002."""
 

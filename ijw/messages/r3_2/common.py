@@ -11,6 +11,7 @@ from ijw.messages.r3_2.codelists import (
     AanduidingWoonadres,
     Communicatievorm,
     DatumGebruik,
+    DebetCredit,
     Eenheid,
     Frequentie,
     NaamGebruik,
@@ -20,6 +21,7 @@ from ijw.messages.r3_2.codelists import (
 )
 from ijw.messages.r3_2.types import (
     AgbCode,
+    Bedrag,
     BerichtCode,
     BerichtSubversie,
     BerichtVersie,
@@ -36,9 +38,11 @@ from ijw.messages.r3_2.types import (
     Plaatsnaam,
     Postcode,
     ProductCode,
+    ReferentieNummer,
     Straatnaam,
     Taal,
     Telefoonnummer,
+    TotaalBedrag,
     Versie,
     Volume,
     Voorletters,
@@ -170,6 +174,38 @@ class OpenPeriode(BaseType):
     einddatum: Datum | None = None
 
 
+class GeslotenPeriode(BaseType):
+    """CDT_GeslotenPeriode: a period with both its first and its last day."""
+
+    xml_shared = True
+
+    begindatum: Datum
+    einddatum: Datum
+
+
+class Referentie(BaseType):
+    """CDT_Referentie (not LDT_Referentie): a prestatie's number and, for a credit, the debet's."""
+
+    referentie_nummer: ReferentieNummer
+    vorig_referentie_nummer: ReferentieNummer | None = None
+
+
+class BedragMetDC(BaseType):
+    """CDT_BedragMetDC: an amount in eurocents, debet or credit."""
+
+    xml_shared = True
+
+    bedrag: Bedrag
+    debet_credit: DebetCredit
+
+
+class TotaalBedragMetDC(BaseType):
+    """CDT_TotaalBedragMetDC: a total in eurocents, debet or credit."""
+
+    totaal_bedrag: TotaalBedrag
+    debet_credit: DebetCredit
+
+
 #: Zero or more retourcodes in a ``RetourCodes`` wrapper (empty: element absent).
 RetourCodes = Annotated[tuple[RetourCode, ...], Wrapped("RetourCode")]
 #: The mandatory ``RetourCodes`` of a class in a retour: one or more codes.
@@ -222,3 +258,12 @@ class RetourHeaderVanAanbieder(HeaderVanAanbieder):
     xslt_versie: Versie | None = None
     xsd_versie_retour: XsdVersie
     retour_codes: RetourCodes = ()
+
+
+class DeclaratieAntwoordHeader(HeaderVanGemeente):
+    """Header of a 325: its own identification, then the 323 it answers and its retourcodes."""
+
+    declaratie_identificatie: BerichtIdentificatie
+    xslt_versie: Versie | None = None
+    xsd_versie_declaratie: XsdVersie
+    retour_codes: ClassRetourCodes

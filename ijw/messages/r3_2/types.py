@@ -52,6 +52,19 @@ IdentificatieBericht = Annotated[
 Referentie = Annotated[
     str, StringConstraints(min_length=1, max_length=36, pattern=NOT_BLANK), Ldt("LDT_Referentie")
 ]
+#: No blank check: any 1..20 characters (prestatie references).
+ReferentieNummer = Annotated[
+    str, StringConstraints(min_length=1, max_length=20), Ldt("LDT_ReferentieNummer")
+]
+#: No blank check: any 1..12 characters (the DeclaratieNummer a 325 echoes).
+IdentificatieDeclaratie = Annotated[
+    str, StringConstraints(min_length=1, max_length=12), Ldt("LDT_IdentificatieDeclaratie")
+]
+#: LDT_IdentificatieDeclaratie as the 323 narrows it: ASCII letters and digits only.
+DeclaratieNummer = Annotated[
+    str, StringConstraints(min_length=1, max_length=12, pattern=r"^[a-zA-Z0-9]+$"),
+    Ldt("LDT_IdentificatieDeclaratie"),
+]
 Commentaar = Annotated[
     str, StringConstraints(min_length=1, pattern=HAS_TEXT), Ldt("LDT_Commentaar")
 ]
@@ -114,6 +127,10 @@ LandCode = Annotated[str, AfterValidator(_land_code), Ldt("LDT_LandCode")]
 Nummer = Annotated[int, Field(ge=0, le=999_999_999), Ldt("LDT_Nummer")]
 Volume = Annotated[int, Field(ge=0, le=99_999_999), Ldt("LDT_Volume")]
 Budget = Annotated[int, Field(ge=0, le=99_999_999), Ldt("LDT_Budget")]
+#: Eurocents.
+Bedrag = Annotated[int, Field(ge=0, le=99_999_999), Ldt("LDT_Bedrag")]
+#: Eurocents.
+TotaalBedrag = Annotated[int, Field(ge=0, le=999_999_999_999), Ldt("LDT_TotaalBedrag")]
 Huisnummer = Annotated[int, Field(ge=0, le=99_999), Ldt("LDT_Huisnummer")]
 RelatieVolgorde = Annotated[int, Field(ge=0, le=99), Ldt("LDT_RelatieVolgorde")]
 BerichtVersie = Annotated[int, Field(ge=3, le=3), Ldt("LDT_BerichtVersie")]
