@@ -17,7 +17,7 @@ from ijw.messages.r3_2.codelists import (
     StatusAanlevering,
     VerzoekAntwoord,
 )
-from ijw.rules import Hit, rule
+from ijw.rules import Hit, Loc, rule
 
 REJECT = RetourCode.R0001
 
@@ -40,12 +40,24 @@ def bsn_is_valid(value: str) -> bool:
     return bool(stdnum_bsn.is_valid(value))
 
 
+def _bsns(message: Message) -> Iterator[tuple[Loc, str]]:
+    """Each client BSN of ``message`` with its location: the one client, or a 323's many."""
+    declaratie = getattr(message, "declaratie", None)
+    if declaratie is not None:
+        for i, client in enumerate(declaratie.clienten):
+            yield ("declaratie", "clienten", i, "bsn"), client.bsn
+        return
+    client = _client(message)
+    if client is not None:
+        yield ("client", "bsn"), client.bsn
+
+
 @rule("CS002", REJECT, Level.CONTENT, WITH_BSN)
 def cs002_bsn_elfproef(message: Message) -> Iterator[Hit]:
-    """The client's BSN passes the elfproef."""
-    client = _client(message)
-    if client is not None and not bsn_is_valid(client.bsn):
-        yield Hit(("client", "bsn"), "Bsn fails the elfproef (CS002)")
+    """Every client's BSN passes the elfproef."""
+    for loc, value in _bsns(message):
+        if not bsn_is_valid(value):
+            yield Hit(loc, "Bsn fails the elfproef (CS002)")
 
 
 def _ends_before(end: date | None, start: date | None) -> bool:
