@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.declaratie_antwoord import build_jw325, judge
 from ijw.errors import Finding, Level
 from ijw.messages import (
     ALL_MESSAGES,
@@ -44,6 +45,9 @@ from ijw.messages import (
     Message,
     message_class,
 )
+from ijw.messages.r3_2.declaratie import Jw323
+from ijw.messages.r3_2.verzoek_toewijzing import Jw315
+from ijw.messages.r3_2.verzoek_wijziging import Jw317
 from ijw.reading import ReadResult, iter_files, load_bytes, max_bytes_default, read
 from ijw.retours import build_retour, class_codes, retour_versions
 from ijw.rules import Hit, Rule, rules_for, to_finding
@@ -65,7 +69,9 @@ RUN = table_of(ImportRun)
 STEP = {m.message_type: m.step for m in ALL_MESSAGES if m.step is not None}
 #: Findings that keep a message the gemeente sent (301, 319) out of the store.
 REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
-PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
+#: Outcomes of a file that needs no operator. ``partly``: a 323 whose 325 rejects some
+#: of its prestaties and approves the rest.
+PROCESSED = frozenset({"accepted", "partly", "rejected", "registered", "retour", "skipped"})
 BATCH_SIZE = 200
 
 
@@ -457,40 +463,51 @@ class Importer:
             verdict = "registered" if accepted else "rejected"
         else:
             verdict = "accepted" if accepted else "rejected"
+        if isinstance(message, Jw323):
+            judgement = judge((c.rule.level, c.rule.retourcode, c.hit.loc) for c in checked)
+            verdict = {"approved": "accepted", "partly": "partly"}.get(
+                judgement.outcome(message), "rejected")
         message_id = persist.insert_message(
             conn, **base, direction="out" if kind in REGISTERED else "in",
             outcome=verdict,
             rejected_level=level.value if level else None, duplicate_of_id=duplicate_of,
         )
         gemeente, aanbieder = facts["gemeente"], facts["aanbieder"]
-        if kind == "JW315":
+        answer_file = None
+        if kind in INCOMING:
+            answer_id, answer_file = self._store_answer(conn, message, sha256, checked,
+                                                        message_id, base, run_id)
+        if isinstance(message, Jw323):
+            persist.store_jw323(conn, message, message_id, gemeente, aanbieder, judgement,
+                                answer_id)
+        elif isinstance(message, Jw315):
             persist.store_jw315(conn, message, message_id, gemeente, aanbieder, accepted)
-        elif kind == "JW317":
+        elif isinstance(message, Jw317):
             persist.store_jw317(conn, message, message_id, gemeente, aanbieder, accepted)
         elif accepted:
-            store = {"JW301": persist.store_jw301, "JW305": persist.store_jw305,
-                     "JW307": persist.store_jw307, "JW319": persist.store_jw319}[kind]
-            store(conn, message, message_id, gemeente, aanbieder)
-        retour_file = None
-        if kind in INCOMING:
-            retour_file = self._store_own_retour(conn, message, sha256, checked, message_id,
-                                                 base, run_id)
+            persist.store_accepted(conn, message, message_id, gemeente, aanbieder)
         for f in findings:
             log.info("finding", extra={"file": file, "rule": f.rule, "code": f.code,
                                        "path": f.path})
-        return FileOutcome(file, verdict, kind, sha256, tuple(findings), retour_file)
+        return FileOutcome(file, verdict, kind, sha256, tuple(findings), answer_file)
 
-    def _store_own_retour(self, conn: Connection, heen: Message, sha256: str,
-                          checked: list[_Checked], heen_id: int, base: dict[str, Any],
-                          run_id: int) -> str:
+    def _store_answer(self, conn: Connection, heen: Message, sha256: str,
+                      checked: list[_Checked], heen_id: int, base: dict[str, Any],
+                      run_id: int) -> tuple[int, str]:
+        """Store the retour (or for a 323 the 325) of a received heenbericht; (id, file name)."""
         hits = [(c.rule.level, c.rule.retourcode, c.hit.loc) for c in checked]
-        retour = build_retour(heen, hits, heen_sha256=sha256, today=self.options.today,
-                              schemas=self.options.schemas)
-        data = write(retour, stamp=False, schemas=self.options.schemas, validate=False)
-        facts = persist.header_facts(retour)
-        name = (f"{retour.message_type}_{facts['gemeente']}_{facts['aanbieder']}_"
+        answer: Message
+        if isinstance(heen, Jw323):
+            answer = build_jw325(heen, hits, declaratie_sha256=sha256, today=self.options.today,
+                                 schemas=self.options.schemas)
+        else:
+            answer = build_retour(heen, hits, heen_sha256=sha256, today=self.options.today,
+                                  schemas=self.options.schemas)
+        data = write(answer, stamp=False, schemas=self.options.schemas, validate=False)
+        facts = persist.header_facts(answer)
+        name = (f"{answer.message_type}_{facts['gemeente']}_{facts['aanbieder']}_"
                 f"{facts['identificatie']}.xml")
-        retour_id = persist.insert_message(
+        answer_id = persist.insert_message(
             conn, **facts, sha256=hashlib.sha256(data).hexdigest(), file_name=name,
             received_at=base["received_at"], imported_at=base["imported_at"], run_id=run_id,
             raw_xml=data, direction="out", outcome="sent", answers_id=heen_id,
@@ -501,9 +518,9 @@ class Importer:
         for c in checked:
             by_code.setdefault(c.rule.retourcode.value, set()).add(c.rule.code)
         rules = {code: next(iter(found)) for code, found in by_code.items() if len(found) == 1}
-        persist.insert_retour_codes(conn, retour_id, class_codes(retour), rules)
-        self._fresh.append((retour_id, name, data))
-        return name
+        persist.insert_retour_codes(conn, answer_id, class_codes(answer), rules)
+        self._fresh.append((answer_id, name, data))
+        return answer_id, name
 
     def _store_retour(self, conn: Connection, message: Message, base: dict[str, Any],
                       file: str) -> FileOutcome:
@@ -572,7 +589,7 @@ class Importer:
         move_to = self.options.move_to
         if move_to is None or not path.exists():
             return
-        if outcome.outcome in ("accepted", "registered", "retour"):
+        if outcome.outcome in ("accepted", "partly", "registered", "retour"):
             folder = "accepted"
         elif outcome.outcome == "rejected":
             folder = "rejected"

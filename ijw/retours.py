@@ -44,7 +44,12 @@ def retour_identificatie(heen_sha256: str) -> str:
     Derived from the content hash, so a re-run after a crash makes the same
     retour, and two different heenberichten practically never share one.
     """
-    digest = hashlib.sha256(f"retour:{heen_sha256}".encode()).digest()
+    return message_identificatie("retour", heen_sha256)
+
+
+def message_identificatie(kind: str, sha256: str) -> str:
+    """A deterministic identification (12 characters) of a ``kind`` of answer to these bytes."""
+    digest = hashlib.sha256(f"{kind}:{sha256}".encode()).digest()
     # The first 12 characters of the digest's base32 form (RFC 4648) are its first 60
     # bits, five at a time; taken straight from an integer, as base64.b32encode would
     # give them but without encoding all 32 bytes in Python.

@@ -43,6 +43,7 @@ from sqlalchemy import Connection, Engine, and_, exists, select, update
 
 from ijw.errors import InvalidMessageError
 from ijw.messages import Message, message_class
+from ijw.messages.r3_2.antwoord import Jw319
 from ijw.policy.decisions import ALLOCATION, CLIENT, CONTINUED, MESSAGE
 from ijw.policy.pack import LoadedPack
 from ijw.reading import read
@@ -300,7 +301,7 @@ def answer_locked_317s(engine: Engine, loaded: LoadedPack, outbox: Path, *, toda
                 continue
             ident = identificatie("319-spic-lock", info.gemeente, first.aanbieder,
                                   first.referentie_aanbieder)
-            message = message_class("JW319").model_validate({
+            message = Jw319.model_validate({
                 "header": _header("JW319", info.gemeente, first.aanbieder, ident, today),
                 "antwoord": {"referentie_aanbieder": first.referentie_aanbieder,
                              "verzoek_antwoord": AFGEWEZEN,

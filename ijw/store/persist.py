@@ -11,8 +11,17 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, bindparam, insert, select, update
 
+from ijw.declaratie_antwoord import Judgement, approved_total, signed
 from ijw.messages import GEMEENTE_HEADER, Message
 from ijw.messages.base import code_value
+from ijw.messages.r3_2.antwoord import Jw319
+from ijw.messages.r3_2.codelists import DebetCredit, RetourCode
+from ijw.messages.r3_2.declaratie import Jw323
+from ijw.messages.r3_2.start import Jw305
+from ijw.messages.r3_2.stop import Jw307
+from ijw.messages.r3_2.toewijzing import Jw301
+from ijw.messages.r3_2.verzoek_toewijzing import Jw315
+from ijw.messages.r3_2.verzoek_wijziging import Jw317
 from ijw.rules.keys import start_key, stop_key
 from ijw.store.fast import Inserter, Prepared
 from ijw.store.schema import (
@@ -23,6 +32,8 @@ from ijw.store.schema import (
     ChangeRequest,
     ChangeRequestLine,
     Client,
+    Declaration,
+    DeclarationLine,
     RequestedProduct,
     RetourCodeRow,
     care_line_present,
@@ -35,6 +46,8 @@ VERSION = table_of(AllocationVersion)
 CARE = table_of(CareLine)
 CLIENT = table_of(Client)
 MESSAGE = table_of(MessageRow)
+DECLARATION = table_of(Declaration)
+LINE = table_of(DeclarationLine)
 
 # Statements are built once and executed with parameters: building a statement
 # costs several times more than running it on an indexed key.
@@ -139,7 +152,7 @@ def insert_retour_codes(
 
 
 def store_jw315(
-    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, accepted: bool
+    conn: Connection, m: Jw315, message_id: int, gemeente: str, aanbieder: str, accepted: bool
 ) -> None:
     """The AangevraagdProducts of a 315."""
     cid = client_id(conn, m.client.bsn)
@@ -162,7 +175,7 @@ def store_jw315(
 
 
 def store_jw317(
-    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, accepted: bool
+    conn: Connection, m: Jw317, message_id: int, gemeente: str, aanbieder: str, accepted: bool
 ) -> None:
     """The Verzoek of a 317 and its lines."""
     verzoek = m.client.verzoek
@@ -177,24 +190,24 @@ def store_jw317(
     empty = {"product_categorie": None, "product_code": None, "gewenste_ingangsdatum": None,
              "einddatum": None, "volume": None, "eenheid": None, "frequentie": None,
              "budget": None, "toewijzing_nummer": None}
-    for i, p in enumerate(verzoek.ongewijzigde_producten):
+    for i, o in enumerate(verzoek.ongewijzigde_producten):
         rows.append({**empty, "kind": "ongewijzigd", "position": i,
-                     "toewijzing_nummer": p.toewijzing_nummer})
-    for i, p in enumerate(verzoek.te_wijzigen_producten):
+                     "toewijzing_nummer": o.toewijzing_nummer})
+    for i, t in enumerate(verzoek.te_wijzigen_producten):
         rows.append({**empty, "kind": "te_wijzigen", "position": i,
-                     "toewijzing_nummer": p.toewijzing_nummer,
-                     "gewenste_ingangsdatum": p.gewenste_ingangsdatum, "einddatum": p.einddatum,
-                     **_omvang(p)})
-    for i, p in enumerate(verzoek.nieuwe_producten):
+                     "toewijzing_nummer": t.toewijzing_nummer,
+                     "gewenste_ingangsdatum": t.gewenste_ingangsdatum, "einddatum": t.einddatum,
+                     **_omvang(t)})
+    for i, n in enumerate(verzoek.nieuwe_producten):
         rows.append({**empty, "kind": "nieuw", "position": i,
-                     "gewenste_ingangsdatum": p.gewenste_ingangsdatum, "einddatum": p.einddatum,
-                     **_product(p), **_omvang(p)})
+                     "gewenste_ingangsdatum": n.gewenste_ingangsdatum, "einddatum": n.einddatum,
+                     **_product(n), **_omvang(n)})
     if rows:
         conn.execute(insert(table_of(ChangeRequestLine)),
                      [{**r, "change_request_id": request_id} for r in rows])
 
 
-def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+def store_jw301(conn: Connection, m: Jw301, message_id: int, gemeente: str, aanbieder: str) -> None:
     """Every ToegewezenProduct of a 301: a version row, and the current state (IV013)."""
     cid = client_id(conn, m.client.bsn)
     for p in m.client.toegewezen_producten:
@@ -223,11 +236,13 @@ def store_jw301(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
 
 
 def _care_lines(
-    conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str, kind: str
+    conn: Connection, m: Jw305 | Jw307, message_id: int, gemeente: str, aanbieder: str,
+    kind: str
 ) -> None:
     bsn = m.client.bsn
     cid = client_id(conn, bsn)
-    lines = m.client.start_producten if kind == "start" else m.client.stop_producten
+    lines: tuple[Any, ...] = (m.client.start_producten if isinstance(m, Jw305)
+                              else m.client.stop_producten)
     # Deletions (status 3) before new lines (status 1), IV008 and pitfall 11.
     for p in sorted(lines, key=lambda line: code_value(line.status_aanlevering) != "3"):
         product = p.product
@@ -249,17 +264,17 @@ def _care_lines(
             conn.execute(_DELETE_LINE, {"k": kind, "lk": lkey, "by": line_id})
 
 
-def store_jw305(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+def store_jw305(conn: Connection, m: Jw305, message_id: int, gemeente: str, aanbieder: str) -> None:
     """The StartProduct lines of a 305."""
     _care_lines(conn, m, message_id, gemeente, aanbieder, "start")
 
 
-def store_jw307(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+def store_jw307(conn: Connection, m: Jw307, message_id: int, gemeente: str, aanbieder: str) -> None:
     """The StopProduct lines of a 307."""
     _care_lines(conn, m, message_id, gemeente, aanbieder, "stop")
 
 
-def store_jw319(conn: Connection, m: Any, message_id: int, gemeente: str, aanbieder: str) -> None:
+def store_jw319(conn: Connection, m: Jw319, message_id: int, gemeente: str, aanbieder: str) -> None:
     """The Antwoord of a 319."""
     a = m.antwoord
     conn.execute(insert(table_of(Answer)).values(
@@ -270,6 +285,94 @@ def store_jw319(conn: Connection, m: Any, message_id: int, gemeente: str, aanbie
         reden_afwijzing=code_value(a.reden_afwijzing_verzoek),
         woonplaatsbeginsel_gemeente=a.woonplaatsbeginsel.gemeente if a.woonplaatsbeginsel else None,
     ))
+
+
+_INSERT_DECLARATION = Inserter(DECLARATION)
+_ALLOCATIONS = select(ALLOCATION.c.toewijzing_nummer, ALLOCATION.c.id).where(
+    ALLOCATION.c.gemeente == bindparam("g"),
+    ALLOCATION.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)))
+_CREDITED = LINE.alias("credit")
+_MARK_CREDITED = (
+    update(LINE)
+    .where(LINE.c.aanbieder == bindparam("a"), LINE.c.referentie_nummer == bindparam("debet"),
+           LINE.c.approved.is_(True))
+    .values(credited_by_id=select(_CREDITED.c.id).where(
+        _CREDITED.c.aanbieder == bindparam("a"),
+        _CREDITED.c.referentie_nummer == bindparam("credit"),
+        _CREDITED.c.approved.is_(True)).scalar_subquery())
+)
+
+
+def store_jw323(conn: Connection, m: Jw323, message_id: int, gemeente: str, aanbieder: str,
+                judgement: Judgement, answer_id: int) -> None:
+    """The Declaratie of a 323 and each Prestatie, approved or rejected as its 325 says.
+
+    Every judged 323 is kept with all its prestaties, so the overview counts what
+    was submitted as well as what was granted. A rejected prestatie keeps its
+    codes: its own, 0233 when its client or the whole declaratie was rejected,
+    or the header's codes when the message was rejected as a whole. An approved
+    credit marks the debet it reverses (``credited_by_id``).
+    """
+    body = m.declaratie
+    submitted = signed(body.totaal_ingediend_bedrag.totaal_bedrag,
+                       body.totaal_ingediend_bedrag.debet_credit)
+    approved_amount = approved_total(m, judgement)
+    lines = [(i, j, p) for i, c in enumerate(body.clienten) for j, p in enumerate(c.prestaties)]
+    outcome = judgement.outcome(m)
+    declaration_id = _INSERT_DECLARATION(conn, {
+        "message_id": message_id, "answer_id": answer_id, "gemeente": gemeente,
+        "aanbieder": aanbieder, "declaratie_nummer": body.declaratie_nummer,
+        "period_start": body.declaratie_periode.begindatum,
+        "period_end": body.declaratie_periode.einddatum,
+        "declaratie_dagtekening": body.declaratie_dagtekening,
+        "submitted_amount": submitted, "approved_amount": approved_amount, "outcome": outcome,
+    })
+    numbers = sorted({p.toewijzing_nummer for _, _, p in lines})
+    allocations = dict(conn.execute(_ALLOCATIONS, {"g": gemeente, "numbers": numbers}).all())
+    clients = [client_id(conn, c.bsn) for c in body.clienten]
+    whole = judgement.header or ((RetourCode.R0001,) if judgement.content else ())
+    rows = []
+    for i, j, p in lines:
+        is_rejected = judgement.rejected(i, j)
+        codes = (whole or judgement.codes(i, j)) if is_rejected else ()
+        rows.append({
+            "declaration_id": declaration_id, "message_id": message_id,
+            "client_id": clients[i], "gemeente": gemeente, "aanbieder": aanbieder,
+            "client_position": i + 1, "position": j + 1,
+            "referentie_nummer": p.product_referentie.referentie_nummer,
+            "vorig_referentie_nummer": p.product_referentie.vorig_referentie_nummer,
+            "toewijzing_nummer": p.toewijzing_nummer,
+            "allocation_id": allocations.get(p.toewijzing_nummer),
+            "product_categorie": code_value(p.product_categorie), "product_code": p.product_code,
+            "period_start": p.product_periode.begindatum,
+            "period_end": p.product_periode.einddatum,
+            "volume": p.geleverd_volume, "eenheid": code_value(p.eenheid),
+            "tarief": p.product_tarief, "amount": p.ingediend_bedrag.bedrag,
+            "debet_credit": code_value(p.ingediend_bedrag.debet_credit),
+            "approved": not is_rejected,
+            "codes": " ".join(c.value for c in codes) or None,
+        })
+    conn.execute(insert(LINE), rows)
+    credits = [{"a": aanbieder, "debet": r["vorig_referentie_nummer"],
+                "credit": r["referentie_nummer"]}
+               for r in rows if r["approved"] and r["vorig_referentie_nummer"] is not None
+               and r["debet_credit"] == DebetCredit.CREDIT.value]
+    if credits:
+        conn.execute(_MARK_CREDITED, credits)
+
+
+def store_accepted(conn: Connection, m: Message, message_id: int, gemeente: str,
+                   aanbieder: str) -> None:
+    """The content of an accepted 301, 305, 307 or 319 (315, 317, 323 have their own call)."""
+    if isinstance(m, Jw301):
+        store_jw301(conn, m, message_id, gemeente, aanbieder)
+    elif isinstance(m, Jw305 | Jw307):
+        _care_lines(conn, m, message_id, gemeente, aanbieder,
+                    "start" if isinstance(m, Jw305) else "stop")
+    elif isinstance(m, Jw319):
+        store_jw319(conn, m, message_id, gemeente, aanbieder)
+    else:
+        raise TypeError(f"no storage for an accepted {m.message_type}")
 
 
 def header_facts(message: Message) -> dict[str, Any]:
