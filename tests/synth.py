@@ -169,6 +169,64 @@ def jw319(aanbieder: str, ident: str, day: date, ref: str, antwoord: str = "1",
     })
 
 
+@dataclass(frozen=True)
+class Prestatie:
+    """One Prestatie for :func:`jw323`: ``volume`` units of ``tarief`` eurocents."""
+
+    ref: str
+    nummer: int
+    client: int = 1
+    begin: date = date(2026, 3, 1)
+    end: date = date(2026, 3, 31)
+    product: tuple[str, str] = ("54", "54001")
+    volume: int = 10
+    eenheid: str = "04"
+    tarief: int | None = 5_000
+    bedrag: int | None = None  # default: volume x tarief
+    credit: bool = False
+    vorig: str | None = None
+
+
+def jw323(aanbieder: str, ident: str, day: date, prestaties: list[Prestatie],
+          period: tuple[date, date] = (date(2026, 3, 1), date(2026, 3, 31)),
+          nummer: str | None = None, total: int | None = None,
+          gemeente: str = GEMEENTE) -> Message:
+    """A declaratie of ``aanbieder`` over ``period`` (one calendar month).
+
+    Prestaties are grouped per client in the order given; the total is the signed
+    sum of the prestaties unless ``total`` (signed eurocents) says otherwise.
+    """
+    clients: dict[int, list[dict[str, Any]]] = {}
+    signed_sum = 0
+    for p in prestaties:
+        amount = p.bedrag if p.bedrag is not None else p.volume * (p.tarief or 0)
+        signed_sum += -amount if p.credit else amount
+        clients.setdefault(p.client, []).append({
+            "product_referentie": {"referentie_nummer": p.ref,
+                                   "vorig_referentie_nummer": p.vorig},
+            "toewijzing_nummer": p.nummer,
+            "product_categorie": p.product[0],
+            "product_code": p.product[1],
+            "product_periode": {"begindatum": p.begin, "einddatum": p.end},
+            "geleverd_volume": p.volume,
+            "eenheid": p.eenheid,
+            "product_tarief": p.tarief,
+            "ingediend_bedrag": {"bedrag": amount, "debet_credit": "C" if p.credit else "D"},
+        })
+    value = signed_sum if total is None else total
+    return message_class("JW323").model_validate({
+        "header": _header("JW323", aanbieder, gemeente, ident, day),
+        "declaratie": {
+            "declaratie_nummer": nummer or ident.replace("-", "")[:12],
+            "declaratie_periode": {"begindatum": period[0], "einddatum": period[1]},
+            "declaratie_dagtekening": day,
+            "totaal_ingediend_bedrag": {"totaal_bedrag": abs(value),
+                                        "debet_credit": "C" if value < 0 else "D"},
+            "clienten": [{"bsn": bsn(c), "prestaties": items} for c, items in clients.items()],
+        },
+    })
+
+
 def aanbieder(n: int) -> str:
     """The ``n``-th fictitious provider (AGB 9999xxxx); the first three are :data:`AANBIEDERS`."""
     return f"9999{n + 1:04d}"
