@@ -1,8 +1,9 @@
 """Writing messages: a model becomes UTF-8 XML (no BOM) that validates.
 
 The standard's prefixes are used: the message namespace as ``jwNNN`` and the
-basisschema as ``ijw``. XsdVersie (for a heenbericht) or XsdVersieRetour (for
-a retour) is stamped from the appinfo of the schema in use (IV034).
+basisschema as ``ijw``. XsdVersie (for a heenbericht, and for a 325, which is
+not a retour) or XsdVersieRetour (for a retour) is stamped from the appinfo of
+the schema in use (IV034).
 """
 
 from __future__ import annotations

@@ -28,10 +28,10 @@ from lxml import etree
 
 from ijw.messages import ALL_MESSAGES
 
-# The 12 messages our schemas cover (not 323/325).
+# The messages our schemas cover: every registered model.
 OUR_MESSAGES: tuple[str, ...] = tuple(m.message_type[2:] for m in ALL_MESSAGES)
 
-# BerichtCode per message (BRIEF §1), including the two messages we do not cover.
+# BerichtCode per message (BRIEF §1).
 BERICHT_CODES: dict[str, str] = {
     "301": "436", "302": "437", "305": "438", "306": "439", "307": "440", "308": "441",
     "315": "446", "316": "447", "317": "486", "318": "487", "319": "488", "320": "489",
@@ -348,16 +348,17 @@ def wrong_header_values(root: etree._Element, message: str) -> Iterator[Mutation
 def wrong_namespaces(root: etree._Element, message: str) -> Iterator[Mutation]:
     """Move the message (or basisschema) elements to another namespace.
 
-    Variants: the 3_1 release of the same message, another message's namespace,
-    the 3_1 basisschema, no namespace at all, and only the root element moved.
+    Variants: the 3_1 release of the same message, the namespaces of two other
+    messages (the first and the last other one), the 3_1 basisschema, no namespace at
+    all, and only the root element moved.
     """
     ns = message_ns(message)
     original = serialise(root)
-    others = [m for m in (*OUR_MESSAGES, "323") if m != message]
+    others = [m for m in OUR_MESSAGES if m != message]
     replacements = {
         f"ns-{OLD_RELEASE}": (ns, message_ns(message, OLD_RELEASE)),
         f"ns-of-{others[0]}": (ns, message_ns(others[0])),
-        "ns-of-323": (ns, message_ns("323")),
+        f"ns-of-{others[-1]}": (ns, message_ns(others[-1])),
         f"basis-ns-{OLD_RELEASE}": (basis_ns(), basis_ns(OLD_RELEASE)),
     }
     for label, (old, new) in replacements.items():

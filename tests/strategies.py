@@ -17,6 +17,7 @@ from __future__ import annotations
 import string
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, time
 from enum import Enum
 from functools import cache
@@ -64,6 +65,16 @@ def not_blank(max_length: int) -> st.SearchStrategy[str]:
     return st.text(PRINTABLE, min_size=1, max_size=max_length).filter(lambda s: not _is_blank(s))
 
 
+def any_text(min_length: int, max_length: int) -> st.SearchStrategy[str]:
+    """``min_length``..``max_length`` printable characters, only spaces allowed too."""
+    return st.text(PRINTABLE, min_size=min_length, max_size=max_length)
+
+
+def alphanumeric(max_length: int) -> st.SearchStrategy[str]:
+    """1..``max_length`` ASCII letters and digits."""
+    return st.text(string.ascii_letters + string.digits, min_size=1, max_size=max_length)
+
+
 def digits(n: int) -> st.SearchStrategy[str]:
     """Exactly ``n`` ASCII digits."""
     return st.text(string.digits, min_size=n, max_size=n)
@@ -108,6 +119,13 @@ SPECIAL: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+#: String leaves with another pattern (a message narrowing a basisschema type), by that
+#: pattern; the strategy takes the maximum length.
+PATTERNS: dict[str, Callable[[int], st.SearchStrategy[str]]] = {
+    r"^[a-zA-Z0-9]+$": alphanumeric,  # the DeclaratieNummer of a 323
+}
+
+
 def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, bool, list[Any]]:
     """``(base type, optional?, all metadata)`` of a field annotation."""
     optional = False
@@ -147,8 +165,13 @@ def leaf_strategy(base: Any, metadata: list[Any], where: str) -> st.SearchStrate
         return st.integers(int(ge.ge), int(le.le))
     if base is str and marker is not None:
         constraints: StringConstraints | None = _first(metadata, StringConstraints)
-        if constraints is not None and constraints.pattern == NOT_BLANK and constraints.max_length:
-            return not_blank(constraints.max_length)
+        if constraints is not None and constraints.max_length:
+            if constraints.pattern == NOT_BLANK:
+                return not_blank(constraints.max_length)
+            if constraints.pattern is None:  # any characters, blanks included
+                return any_text(constraints.min_length or 1, constraints.max_length)
+            if isinstance(constraints.pattern, str) and constraints.pattern in PATTERNS:
+                return PATTERNS[constraints.pattern](constraints.max_length)
     name = marker.name if marker else "no Ldt marker"
     raise UnknownLeafError(f"{where}: no strategy for {base!r} ({name})")
 
@@ -209,8 +232,11 @@ def message_strategy(cls: type[Message]) -> st.SearchStrategy[Message]:
 
 
 __all__ = [
+    "PATTERNS",
     "SPECIAL",
     "UnknownLeafError",
+    "alphanumeric",
+    "any_text",
     "field_strategy",
     "leaf_strategy",
     "message_strategy",

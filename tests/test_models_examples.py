@@ -1,6 +1,6 @@
 """The message models against the official iJw 3.2 examples and XSDs.
 
-For each of the 12 examples our models cover (301, 302, 305-308, 315-320):
+For each example of a registered message (301, 302, 305-308, 315-320, 323, 325):
 
 * it maps to a model (``element_to_dict`` + ``model_validate``) that holds the
   expected values;
@@ -36,6 +36,7 @@ from ijw.messages.base import Ldt, Wrapped
 from ijw.messages.r3_2 import MESSAGES
 from ijw.messages.r3_2.codelists import (
     LAND_CODES,
+    DebetCredit,
     Eenheid,
     Frequentie,
     ProductCategorie,
@@ -45,6 +46,7 @@ from ijw.messages.r3_2.codelists import (
     StatusAanlevering,
     VerzoekAntwoord,
 )
+from ijw.messages.r3_2.common import GeslotenPeriode
 from ijw.xmlmap import (
     LEAF,
     NESTED,
@@ -115,6 +117,14 @@ def test_messages_registered_in_number_order() -> None:
             assert heen.retour_type == cls.message_type
             assert int(cls.code) == int(heen.code) + 1
             assert number == int(heen.message_type[2:]) + 1
+        elif cls.answer_of is not None:  # the 325: its code follows the 323's, its number not
+            assert cls.retour_type is None and cls.answer_type is None
+            heen = message_class(cls.answer_of)
+            assert heen.answer_type == cls.message_type and heen.retour_type is None
+            assert int(cls.code) == int(heen.code) + 1
+            assert number == int(heen.message_type[2:]) + 2
+        elif cls.answer_type is not None:
+            assert cls.retour_type is None
         else:
             assert cls.retour_type == f"JW{number + 1}"
 
@@ -284,8 +294,67 @@ def test_jw320_values(roots: dict[str, etree._Element]) -> None:
     assert a.retour_codes == (RetourCode.R9360,)
 
 
+def test_jw323_values(roots: dict[str, etree._Element]) -> None:
+    m = _model(roots, "323")
+    assert m.header.afzender == "65656055"
+    assert m.header.ontvanger == "0384"
+    assert m.header.bericht_identificatie.identificatie == "765432198"
+    d = m.declaratie
+    assert d.declaratie_nummer == "DN001"
+    assert d.declaratie_periode == GeslotenPeriode(begindatum=date(2026, 4, 1),
+                                                   einddatum=date(2026, 4, 30))
+    assert d.declaratie_dagtekening == date(2026, 5, 6)
+    assert d.totaal_ingediend_bedrag.totaal_bedrag == 79000
+    assert d.totaal_ingediend_bedrag.debet_credit is DebetCredit.DEBET
+    assert [c.bsn for c in d.clienten] == ["999900006", "999900018"]
+    assert [len(c.prestaties) for c in d.clienten] == [2, 3]
+    p = d.clienten[0].prestaties[0]
+    assert p.product_referentie.referentie_nummer == "RN001"
+    assert p.product_referentie.vorig_referentie_nummer is None
+    assert p.toewijzing_nummer == 10072
+    assert p.product_categorie is ProductCategorie.C45
+    assert p.product_code == "45A03"
+    assert p.product_periode.einddatum == date(2026, 4, 30)
+    assert p.geleverd_volume == 4
+    assert p.eenheid is Eenheid.UUR
+    assert p.product_tarief == 1250
+    assert p.ingediend_bedrag.bedrag == 5000
+    assert p.ingediend_bedrag.debet_credit is DebetCredit.DEBET
+    last = d.clienten[1].prestaties[2]
+    assert last.product_referentie.referentie_nummer == "RN004"  # twice: TR101, not the XSD
+    assert last.product_periode.begindatum == date(2026, 3, 1)
+    # the declared amounts add up to the total
+    amounts = [p.ingediend_bedrag.bedrag for c in d.clienten for p in c.prestaties]
+    assert sum(amounts) == d.totaal_ingediend_bedrag.totaal_bedrag
+
+
+def test_jw325_values(roots: dict[str, etree._Element]) -> None:
+    m = _model(roots, "325")
+    h = m.header
+    assert h.afzender == "0384"
+    assert h.ontvanger == "65656055"
+    assert h.declaratie_identificatie.identificatie == "765432198"
+    assert h.xslt_versie == "1.0.0"
+    assert h.xsd_versie_declaratie.bericht_xsd_versie == "1.0.0"
+    assert h.retour_codes == (RetourCode.R0200,)
+    a = m.declaratie_antwoord
+    assert a.declaratie_nummer == "DN001"
+    assert a.totaal_ingediend_bedrag.totaal_bedrag == 58000
+    assert a.totaal_toegekend_bedrag.totaal_bedrag == 34000
+    assert a.totaal_toegekend_bedrag.debet_credit is DebetCredit.CREDIT
+    assert a.retour_codes == (RetourCode.R0200,)
+    assert [c.bsn for c in a.clienten] == ["999900006", "999900018"]
+    assert a.clienten[0].retour_codes == (RetourCode.R0200,)
+    p = a.clienten[0].prestaties
+    assert p[0].product_referentie.vorig_referentie_nummer == "RT001"
+    assert p[0].retour_codes == (RetourCode.R0611,)
+    assert p[1].retour_codes == (RetourCode.R9339, RetourCode.R9340, RetourCode.R9341)
+    assert a.clienten[1].prestaties[0].retour_codes == (RetourCode.R9307,)
+
+
 def test_retour_codes_are_last_and_required() -> None:
-    """Each class with RetourCodes has them as its last field, 1..n; the header's are 0..1."""
+    """Each class with RetourCodes has them as its last field, 1..n; a retour header's are
+    0..1 (IV028), the 325 header's 1..n."""
     for cls in MESSAGES:
         for model, at in _models_in(shape_of(cls)):
             fields = list(model.model_fields)
@@ -293,7 +362,7 @@ def test_retour_codes_are_last_and_required() -> None:
                 continue
             assert fields[-1] == "retour_codes", at
             info = model.model_fields["retour_codes"]
-            if at.endswith("/Header"):
+            if at.endswith("/Header") and cls.is_retour():
                 assert not info.is_required(), at
             else:
                 assert info.is_required(), at

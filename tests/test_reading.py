@@ -192,10 +192,10 @@ def test_release_3_1_is_one_input_finding() -> None:
     assert "3.2" in finding.message
 
 
-@pytest.mark.shared
-def test_jw323_is_one_input_finding(official_examples_dir: Path) -> None:
-    finding = _single_input_finding((official_examples_dir / "JW323.xml").read_bytes())
-    assert "JW323" in finding.message
+def test_unknown_message_of_the_release_is_one_input_finding() -> None:
+    unknown = "http://www.istandaarden.nl/ijw/3_2/jw399/schema"
+    finding = _single_input_finding(_synthetic_315().replace(NS_315.encode(), unknown.encode()))
+    assert "JW399" in finding.message
     assert "not handled" in finding.message
 
 
@@ -251,6 +251,20 @@ def test_elfproef_failure_is_cs002_with_0001() -> None:
     assert result.message is not None  # content findings keep the model
 
 
+@pytest.mark.shared
+def test_elfproef_failure_in_a_323_names_its_client(official_examples_dir: Path) -> None:
+    """A 323 has many clients: CS002 checks each BSN and points at the one that fails."""
+    data = (official_examples_dir / "JW323.xml").read_bytes()
+    assert read(data).valid
+    bad = data.replace(b">999900018<", b">123456789<")
+    result = read(bad, name="in.xml")
+    [finding] = result.findings
+    assert (finding.level, finding.rule, finding.code) == (Level.CONTENT, "CS002", "0001")
+    assert finding.path == "Bericht/Declaratie/Clienten/Client[2]/Bsn"
+    assert finding.line == _lines_with(bad, b"123456789")[0]
+    assert result.message is not None
+
+
 # --------------------------------------------------------------------------- external schemas
 
 
@@ -266,7 +280,7 @@ def _ijw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 @pytest.fixture()
 def example_inbox(tmp_path: Path, examples: dict[str, Example], official_examples_dir: Path
                   ) -> Path:
-    """The ten valid examples as published, repaired JW315, and unrepaired JW318."""
+    """The valid examples (JW315 repaired, JW317 left out: CS003) and JW318 as published."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for number, example in examples.items():
@@ -280,7 +294,7 @@ def example_inbox(tmp_path: Path, examples: dict[str, Example], official_example
 @pytest.mark.shared
 @pytest.mark.parametrize("how", ["option", "env"])
 def test_cli_validates_with_the_official_schemas(
-    how: str, example_inbox: Path, official_xsd_dir: Path
+    how: str, example_inbox: Path, official_xsd_dir: Path, examples: dict[str, Example]
 ) -> None:
     if how == "option":
         done = _ijw("validate", str(example_inbox), "--schemas", str(official_xsd_dir))
@@ -289,7 +303,7 @@ def test_cli_validates_with_the_official_schemas(
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     lines = done.stdout.splitlines()
-    assert lines[-1] == "11 file(s): 10 valid, 1 invalid"
+    assert lines[-1] == f"{len(examples) - 1} file(s): {len(examples) - 2} valid, 1 invalid"
     [finding] = lines[:-1]
     stray = stray_retourcodes_jw318(parse_bytes((example_inbox / "JW318.xml").read_bytes()))
     assert finding.startswith(f"{example_inbox / 'JW318.xml'}:{stray[0].sourceline}: [xsd] ")
