@@ -19,9 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from ijw import declarations
 from ijw.clock import today_in_amsterdam
+from ijw.declarations import ApprovedTotal, DeclarationMonth
 from ijw.errors import ConfigurationError, Finding
 from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
@@ -181,6 +183,49 @@ def import_paths(
             engine.dispose()
 
 
+def declaration_overview(
+    store: Engine | None = None,
+    *,
+    database_url: str | None = None,
+    gemeente: str | None = None,
+    aanbieder: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> list[DeclarationMonth]:
+    """Declaraties (323) per gemeente, aanbieder and month: counts and signed eurocents.
+
+    ``store``, else the store at ``database_url`` (or ``IJW_DATABASE_URL``), which
+    must exist. The periods are whole months; see :mod:`ijw.declarations`.
+    """
+    engine = store or open_store(database_url, create=False)
+    try:
+        return declarations.overview(engine, gemeente=gemeente, aanbieder=aanbieder,
+                                     period_from=period_from, period_to=period_to)
+    finally:
+        if store is None:
+            engine.dispose()
+
+
+def approved_so_far(
+    store: Engine | Connection | None,
+    gemeente: str,
+    toewijzing_nummer: int,
+    *,
+    database_url: str | None = None,
+) -> ApprovedTotal:
+    """Approved volume and amount of one toewijzing so far (credits subtract).
+
+    ``store`` may be a connection, to ask inside its transaction; ``None`` opens
+    the store at ``database_url`` (or ``IJW_DATABASE_URL``), which must exist.
+    """
+    engine = store or open_store(database_url, create=False)
+    try:
+        return declarations.approved_so_far(engine, gemeente, toewijzing_nummer)
+    finally:
+        if store is None and isinstance(engine, Engine):
+            engine.dispose()
+
+
 def rules() -> list[Rule]:
     """Every implemented technical rule."""
     return all_rules()
@@ -188,8 +233,10 @@ def rules() -> list[Rule]:
 
 __all__ = [
     "AllocationInfo",
+    "ApprovedTotal",
     "ClientOverview",
     "ContinuityReport",
+    "DeclarationMonth",
     "FileOutcome",
     "ImportSummary",
     "Message",
@@ -198,8 +245,10 @@ __all__ = [
     "ValidationReport",
     "allocations",
     "answer_spic_317s",
+    "approved_so_far",
     "client_overview",
     "decide",
+    "declaration_overview",
     "explain",
     "export_spic_301s",
     "finding_json",

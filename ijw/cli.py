@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ijw import api, logs
 from ijw.clock import parse_day
+from ijw.declarations_cli import declaraties_command
 from ijw.errors import ConfigurationError, IjwError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
@@ -206,6 +207,7 @@ def _print_summary(summary: ImportSummary) -> None:
 
 
 app.command("monitor")(monitor_command)
+app.command("declaraties")(declaraties_command)
 app.command("continuity")(continuity_command)
 app.add_typer(referrals_app, name="referrals")
 
