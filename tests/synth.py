@@ -260,3 +260,62 @@ def write_corpus(folder: Path, clients: int, offset: int = 0,
             path.write_bytes(write(message, stamp=False, validate=False))
             paths.append(path)
     return paths
+
+
+#: Toewijzingen of the declaratie corpus are numbered from here (trajectories use 100,000+).
+DECLARATIE_NUMMER = 900_000
+
+
+def _month(first: date, months: int) -> tuple[date, date]:
+    """The calendar month ``months`` after the one starting on ``first``: (first day, last day)."""
+    year, month = divmod(first.month - 1 + months, 12)
+    begin = date(first.year + year, month + 1, 1)
+    nyear, nmonth = divmod(month + 1, 12)
+    return begin, date(first.year + year + nyear, nmonth + 1, 1) - timedelta(days=1)
+
+
+def declaraties(clients: int, offset: int = 0, months: int = 6, per_declaratie: tuple[int, int]
+                = (5, 50), providers: int = len(AANBIEDERS), first: date = date(2024, 1, 1)
+                ) -> Iterator[tuple[str, Message]]:
+    """A declaratie traffic: one 301 per client, then monthly 323s per provider.
+
+    Client ``offset + i`` gets toewijzing ``DECLARATIE_NUMMER + offset + i`` from its
+    provider, running ``months`` calendar months from ``first``. Each month every
+    provider declares one prestatie per client (a full month, 10 hours of 50 euros),
+    in 323s of ``per_declaratie`` prestaties (the sizes cycle through the range),
+    dated the 5th of the next month. Every prestatie passes the rules.
+    """
+    end = _month(first, months - 1)[1]
+    by_provider: dict[str, list[int]] = {}
+    for i in range(offset, offset + clients):
+        agb = aanbieder(i % providers)
+        by_provider.setdefault(agb, []).append(i)
+        yield f"jw301-d{i}.xml", jw301(i, agb, f"TD{i:09d}", first - timedelta(days=10), [
+            Toewijzing(DECLARATIE_NUMMER + i, first, end, decided=first - timedelta(days=10))])
+    low, high = per_declaratie
+    size = low
+    for m in range(months):
+        begin, last = _month(first, m)
+        day = last + timedelta(days=5)
+        for agb, members in sorted(by_provider.items()):
+            start = 0
+            while start < len(members):
+                chunk = members[start:start + size]
+                start += len(chunk)
+                size = low + (size - low + 7) % (high - low + 1)
+                ident = f"D{m:02d}{chunk[0]:08d}"
+                yield f"jw323-{ident}.xml", jw323(agb, ident, day, [
+                    Prestatie(f"P{m:02d}{i:09d}", DECLARATIE_NUMMER + i, client=i, begin=begin,
+                              end=last) for i in chunk], period=(begin, last))
+
+
+def write_declaraties(folder: Path, clients: int, offset: int = 0, months: int = 6,
+                      providers: int = len(AANBIEDERS)) -> list[Path]:
+    """Write the messages of :func:`declaraties` into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, message in declaraties(clients, offset, months, providers=providers):
+        path = folder / name
+        path.write_bytes(write(message, stamp=False, validate=False))
+        paths.append(path)
+    return paths

@@ -210,9 +210,19 @@ def test_json_log_fields_mask_a_bsn_whatever_their_type(value: object) -> None:
 # -- concurrency and crashes -------------------------------------------------------------
 
 
+#: Clients of the declaratie part of the replay corpus, and its months: 60 toewijzingen
+#: and 12 declaraties of 5 to 50 prestaties beside the 250 trajectories.
+DECLARATIE_CLIENTS, DECLARATIE_MONTHS = 60, 3
+DECLARATIE_FILES = 72
+
+
 def _corpus(tmp_path: Path, clients: int = 250) -> Path:
+    """Trajectories (315, 301, 305, 307) and declaraties (301, then monthly 323s)."""
     inbox = tmp_path / "inbox"
     synth.write_corpus(inbox, clients)
+    written = synth.write_declaraties(inbox, DECLARATIE_CLIENTS, offset=clients,
+                                      months=DECLARATIE_MONTHS)
+    assert len(written) == DECLARATIE_FILES
     return inbox
 
 
@@ -241,13 +251,16 @@ def test_two_concurrent_imports_store_everything_once(db_url: str, tmp_path: Pat
         retours = conn.execute(select(func.count()).select_from(MESSAGE)
                                .where(MESSAGE.c.outcome == "sent")).scalar()
     engine.dispose()
-    assert received == 750 and registered == 250 and retours == 750
-    assert len(list(outbox.iterdir())) == 750
+    declaraties = DECLARATIE_FILES - DECLARATIE_CLIENTS
+    assert received == 750 + declaraties and registered == 250 + DECLARATIE_CLIENTS
+    assert retours == 750 + declaraties  # every 323 answered by one 325
+    assert len(list(outbox.iterdir())) == 750 + declaraties
+    assert len(list(outbox.glob("JW325_*.xml"))) == declaraties
     imported = sum(
         sum(n for k, n in json.loads(out)["counts"].get(t, {}).items() if k != "skipped")
-        for out, _ in results for t in ("JW301", "JW305", "JW307", "JW315")
+        for out, _ in results for t in ("JW301", "JW305", "JW307", "JW315", "JW323")
     )
-    assert imported == 1000  # each file processed by exactly one of the two runs
+    assert imported == 1000 + DECLARATIE_FILES  # each file processed by exactly one run
 
 
 @pytest.mark.slow

@@ -47,6 +47,13 @@ def canonical_dump(store: Engine | str) -> list[str]:
         r["id"]: f"{natural['message'][r['message_id']]}/{r['line_key']}/{r['status']}"
         for r in rows.get("care_line", [])
     }
+    natural["declaration"] = {
+        r["id"]: natural["message"][r["message_id"]] for r in rows.get("declaration", [])
+    }
+    natural["declaration_line"] = {
+        r["id"]: f"{natural['message'][r['message_id']]}/{r['client_position']}/{r['position']}"
+        for r in rows.get("declaration_line", [])
+    }
     natural["change_request"] = {
         r["id"]: f"{natural['message'][r['message_id']]}/{r['referentie_aanbieder']}"
         for r in rows.get("change_request", [])
