@@ -30,18 +30,22 @@ def test_two_workers_and_two_hosts_equal_one_worker(
 ) -> None:
     inbox = tmp_path / "inbox"
     synth.write_corpus(inbox, 500, providers=12)  # 2,000 files, 12 dependency groups
+    # and declaraties: 48 toewijzingen, then 12 323s over 2 months, one per provider and month
+    declaraties = synth.write_declaraties(inbox, 48, offset=500, months=2, providers=12)
+    files = 2000 + len(declaraties)
+    answers = 1500 + len(declaraties) - 48
 
     single = migrated_postgres_factory()
     one = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out-1",
                            database_url=single, today=TODAY)
     expected = canonical_dump(single)
     expected_out = _outbox(tmp_path / "out-1")
-    assert len(expected_out) == 1500
+    assert len(expected_out) == answers
 
     workers = migrated_postgres_factory()
     summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out-2",
                                database_url=workers, today=TODAY, workers=2)
-    assert summary.ok and len(summary.files) == 2000
+    assert summary.ok and len(summary.files) == files
     # What the workers published, counted once: as many as the single run wrote.
     assert summary.retours_written == one.retours_written == len(expected_out)
     assert canonical_dump(workers) == expected
