@@ -26,8 +26,9 @@ from ijw.errors import Level
 from ijw.messages import HEENBERICHTEN, Message, Party
 from ijw.messages.base import code_value
 from ijw.messages.r3_2.codelists import RedenBeeindiging, RedenWijziging, RetourCode
+from ijw.messages.r3_2.declaratie import Jw323
 from ijw.rules import Hit, Loc, rule
-from ijw.rules.context import AllocationView, RuleContext
+from ijw.rules.context import RuleContext
 from ijw.rules.keys import start_key, stop_key
 
 CROSS = Level.CROSS_MESSAGE
@@ -88,10 +89,23 @@ def parties(message: Message) -> tuple[str, str]:
     return h.ontvanger, h.afzender
 
 
-def _deleted(allocation: AllocationView) -> bool:
+class _Dated(Protocol):
+    """A toewijzing's version: a stored one (:class:`AllocationView`) or a 301's product."""
+
+    @property
+    def ingangsdatum(self) -> date: ...
+
+    @property
+    def einddatum(self) -> date | None: ...
+
+    @property
+    def reden_wijziging(self) -> str | None: ...
+
+
+def _deleted(allocation: _Dated) -> bool:
     """A toewijzing removed with Einddatum = Ingangsdatum and reden 13 (or 01): never sent."""
     return (allocation.einddatum == allocation.ingangsdatum
-            and allocation.reden_wijziging in DELETING)
+            and code_value(allocation.reden_wijziging) in DELETING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +238,11 @@ def _reference_dates(message: Message, ctx: RuleContext, gemeente: str) -> list[
         verzoek = client.verzoek
         numbers += [p.toewijzing_nummer for p in verzoek.ongewijzigde_producten]
         numbers += [p.toewijzing_nummer for p in verzoek.te_wijzigen_producten]
+    elif isinstance(message, Jw323):
+        # Each toewijzing once, however many prestaties name it (only asked when the
+        # code is off today's list).
+        numbers += sorted({p.toewijzing_nummer for c in message.declaratie.clienten
+                           for p in c.prestaties})
     for nummer in numbers:
         found = ctx.allocation(gemeente, nummer)
         if found is not None:
@@ -243,7 +262,8 @@ def tr378_gemeente_on_cbs_list(message: Message, ctx: RuleContext) -> Iterator[H
     ToewijzingIngangsdatum of an AangevraagdProduct (315). Interpretation
     (pitfall 24): the same holds for messages about such a toewijzing: the
     ToewijzingIngangsdatum of a 305/307 line and the Ingangsdatum of the
-    toewijzingen a 305/307/317 refers to by ToewijzingNummer.
+    toewijzingen a 305/307/317 refers to by ToewijzingNummer, and for a 323 the
+    Ingangsdatum of the toewijzingen its prestaties name.
     """
     h = _header(message)
     dagtekening = h.bericht_identificatie.dagtekening

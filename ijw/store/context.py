@@ -9,17 +9,20 @@ the messages stored earlier in the same import batch count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
+    Select,
     Table,
     and_,
     bindparam,
+    case,
     exists,
+    func,
     literal_column,
     or_,
     select,
@@ -28,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ijw.codelists.cbs import GemeenteList
 from ijw.rules.context import AllocationView
+from ijw.rules.declaratie_store import DeclaratieHistory, EarlierPrestatie, ToewijzingView
 from ijw.rules.store import StopView
 from ijw.store.fast import Prepared
 from ijw.store.schema import (
@@ -37,7 +41,10 @@ from ijw.store.schema import (
     CareLine,
     ChangeRequest,
     Client,
+    Declaration,
+    DeclarationLine,
     RequestedProduct,
+    RetourCodeRow,
     care_line_present,
     table_of,
 )
@@ -51,6 +58,9 @@ ALLOCATION = table_of(Allocation)
 VERSION = table_of(AllocationVersion)
 ANSWER = table_of(Answer)
 CARE = table_of(CareLine)
+DECLARATION = table_of(Declaration)
+LINE = table_of(DeclarationLine)
+RETOUR_CODE = table_of(RetourCodeRow)
 
 T = TypeVar("T")
 
@@ -159,6 +169,95 @@ _HONOURED_NUMBERS = Prepared(
     )
 )
 
+# -- the 323 questions: each one statement per message, with an IN list --------------------
+
+#: At most this many values in one IN list (SQLite and PostgreSQL both cap parameters).
+IN_CHUNK = 2000
+#: A 325 whose DeclaratieAntwoord carries one of these assessed the prestaties: its 323
+#: was processed. Otherwise (header-only 325, 8214, 9333) the 323 counts as not sent.
+ASSESSED = ("0200", "8001")
+
+
+def _approved_line() -> ColumnElement[Any]:
+    """Approved declaration lines, written as the partial indexes' predicate (see _accepted)."""
+    return literal_column(f"{LINE.name}.approved")
+
+
+def _processed(declaration: Any) -> ColumnElement[bool]:
+    """The declaration ``declaration`` (the table or an alias) belongs to a processed 323."""
+    return exists().where(RETOUR_CODE.c.message_id == declaration.c.answer_id,
+                          RETOUR_CODE.c.class_path == "DeclaratieAntwoord",
+                          or_(*(RETOUR_CODE.c.code == code for code in ASSESSED)))
+
+
+_TOEWIJZINGEN = (
+    select(ALLOCATION.c.gemeente, ALLOCATION.c.toewijzing_nummer, CLIENT.c.bsn,
+           ALLOCATION.c.aanbieder, ALLOCATION.c.referentie_aanbieder,
+           ALLOCATION.c.product_categorie, ALLOCATION.c.product_code,
+           ALLOCATION.c.toewijzingsdatum, ALLOCATION.c.toewijzingstijd,
+           ALLOCATION.c.ingangsdatum, ALLOCATION.c.einddatum, ALLOCATION.c.reden_wijziging,
+           ALLOCATION.c.volume, ALLOCATION.c.eenheid, ALLOCATION.c.frequentie,
+           ALLOCATION.c.budget)
+    .join_from(ALLOCATION, CLIENT, CLIENT.c.id == ALLOCATION.c.client_id)
+    .where(ALLOCATION.c.gemeente == bindparam("gemeente"),
+           ALLOCATION.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)))
+)
+_LINE_COLUMNS = (
+    LINE.c.id, LINE.c.aanbieder, LINE.c.referentie_nummer, LINE.c.vorig_referentie_nummer,
+    CLIENT.c.bsn, LINE.c.toewijzing_nummer, LINE.c.product_categorie, LINE.c.product_code,
+    LINE.c.period_start, LINE.c.period_end, LINE.c.volume, LINE.c.eenheid, LINE.c.amount,
+    LINE.c.debet_credit, LINE.c.approved, LINE.c.credited_by_id.is_not(None),
+)
+
+
+def _lines() -> Select[Any]:
+    return select(*_LINE_COLUMNS).join_from(LINE, CLIENT, CLIENT.c.id == LINE.c.client_id)
+
+
+# TR314 (RN, approved or rejected, of processed 323s; ix_declaration_line_lookup), TR323
+# (the debet a credit names) and TR390 (approved credits naming the same debet;
+# uq_declaration_line_credit).
+_BY_REFERENCE = _lines().join(DECLARATION, DECLARATION.c.id == LINE.c.declaration_id).where(
+    LINE.c.aanbieder == bindparam("aanbieder"),
+    LINE.c.referentie_nummer.in_(bindparam("refs", expanding=True)),
+    _processed(DECLARATION),
+).union_all(_lines().where(
+    LINE.c.aanbieder == bindparam("aanbieder"),
+    LINE.c.vorig_referentie_nummer.in_(bindparam("refs", expanding=True)),
+    _approved_line(),
+))
+# TR389, TR322, TR369, TR385: the approved lines on these toewijzingen
+# (ix_declaration_line_allocation).
+_ON = _lines().where(
+    LINE.c.gemeente == bindparam("gemeente"),
+    LINE.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)),
+    _approved_line(),
+)
+# TR318, TR333: over the aanbieder's processed declaraties (ix_declaration_party_period).
+_HISTORY = Prepared(
+    select(func.max(DECLARATION.c.period_start),
+           func.max(case((DECLARATION.c.declaratie_nummer == bindparam("nummer"), 1),
+                         else_=0)))
+    .where(DECLARATION.c.aanbieder == bindparam("aanbieder"),
+           DECLARATION.c.gemeente == bindparam("gemeente"), _processed(DECLARATION))
+)
+
+
+def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    ordered = sorted(values)  # type: ignore[type-var]
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield ordered[start:start + IN_CHUNK]
+
+
+def _earlier(row: Any) -> EarlierPrestatie:
+    (_, aanbieder, rn, vrn, bsn, nummer, categorie, code, begin, end, volume, eenheid, amount,
+     dc, approved, credited) = row
+    return EarlierPrestatie(
+        aanbieder=aanbieder, referentie_nummer=rn, vorig_referentie_nummer=vrn, bsn=bsn,
+        toewijzing_nummer=int(nummer), product_categorie=categorie, product_code=code,
+        begindatum=begin, einddatum=end, volume=int(volume), eenheid=eenheid,
+        bedrag=int(amount), debet_credit=dc, approved=bool(approved), credited=bool(credited))
+
 
 class StoreContext:
     """The rules' questions answered with Core queries over ``connection``."""
@@ -194,6 +293,10 @@ class StoreContext:
             memo[key] = ask()
         answer: T = memo[key]
         return answer
+
+    def remembered(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key`` within :meth:`remembering` (for the 323 rules)."""
+        return self._remembered(("rules", *key), compute)
 
     def _exists(self, statement: Prepared, **params: Any) -> bool:
         return bool(statement.scalar(self.connection, **params))
@@ -272,6 +375,69 @@ class StoreContext:
         rows = _HONOURED_NUMBERS.rows(self.connection, aanbieder=aanbieder, bsn=bsn,
                                       referentie=referentie)
         return frozenset(int(nummer) for gemeente_, nummer in rows if gemeente_ == gemeente)
+
+    # -- DeclaratieQuestions ------------------------------------------------------------------
+
+    def toewijzingen(self, gemeente: str, nummers: frozenset[int]
+                     ) -> Mapping[int, ToewijzingView]:
+        """TR338 and the content rules: the current versions of these toewijzingen."""
+        return self._remembered(("toewijzingen", gemeente, nummers),
+                                lambda: self._toewijzingen(gemeente, nummers))
+
+    def _toewijzingen(self, gemeente: str, nummers: frozenset[int]) -> dict[int, ToewijzingView]:
+        out: dict[int, ToewijzingView] = {}
+        for chunk in _chunks(nummers):
+            for row in self.connection.execute(_TOEWIJZINGEN,
+                                               {"gemeente": gemeente, "numbers": chunk}):
+                (gemeente_, nummer, bsn, aanbieder, referentie, categorie, code, datum, tijd,
+                 ingang, eind, reden, volume, eenheid, frequentie, budget) = row
+                out[int(nummer)] = ToewijzingView(
+                    gemeente=gemeente_, toewijzing_nummer=int(nummer), bsn=bsn,
+                    aanbieder=aanbieder, referentie_aanbieder=referentie,
+                    product_categorie=categorie, product_code=code, toewijzingsdatum=datum,
+                    toewijzingstijd=tijd, ingangsdatum=ingang, einddatum=eind,
+                    reden_wijziging=reden, volume=volume, eenheid=eenheid,
+                    frequentie=frequentie, budget=budget)
+        return out
+
+    def prestaties_by_reference(self, aanbieder: str, referenties: frozenset[str]
+                                ) -> tuple[EarlierPrestatie, ...]:
+        """TR314, TR323, TR390: earlier prestaties with these ReferentieNummers, and the
+        approved credits naming them as VorigReferentieNummer."""
+        return self._remembered(("by_reference", aanbieder, referenties),
+                                lambda: self._by_reference(aanbieder, referenties))
+
+    def _by_reference(self, aanbieder: str, referenties: frozenset[str]
+                      ) -> tuple[EarlierPrestatie, ...]:
+        found: dict[int, EarlierPrestatie] = {}
+        for chunk in _chunks(referenties):
+            for row in self.connection.execute(_BY_REFERENCE,
+                                               {"aanbieder": aanbieder, "refs": chunk}):
+                found.setdefault(int(row[0]), _earlier(row))
+        return tuple(found[k] for k in sorted(found))
+
+    def prestaties_on(self, gemeente: str, nummers: frozenset[int]
+                      ) -> tuple[EarlierPrestatie, ...]:
+        """TR389, TR322, TR369, TR385: the approved prestaties on these toewijzingen."""
+        return self._remembered(("on", gemeente, nummers),
+                                lambda: self._on(gemeente, nummers))
+
+    def _on(self, gemeente: str, nummers: frozenset[int]) -> tuple[EarlierPrestatie, ...]:
+        found: list[tuple[int, EarlierPrestatie]] = []
+        for chunk in _chunks(nummers):
+            found += [(int(row[0]), _earlier(row)) for row in self.connection.execute(
+                _ON, {"gemeente": gemeente, "numbers": chunk})]
+        return tuple(q for _, q in sorted(found, key=lambda item: item[0]))
+
+    def declaratie_history(self, gemeente: str, aanbieder: str, declaratie_nummer: str
+                           ) -> DeclaratieHistory:
+        """TR318, TR333: the latest processed period and whether the number was used."""
+        row = _HISTORY.first(self.connection, gemeente=gemeente, aanbieder=aanbieder,
+                             nummer=declaratie_nummer)
+        latest, used = row if row is not None else (None, 0)
+        if isinstance(latest, str):  # SQLite returns max() of a date column as text
+            latest = date.fromisoformat(latest)
+        return DeclaratieHistory(latest, bool(used))
 
 
 __all__ = ["StoreContext"]
