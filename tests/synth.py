@@ -310,11 +310,13 @@ def declaraties(clients: int, offset: int = 0, months: int = 6, per_declaratie: 
 
 
 def write_declaraties(folder: Path, clients: int, offset: int = 0, months: int = 6,
-                      providers: int = len(AANBIEDERS)) -> list[Path]:
+                      providers: int = len(AANBIEDERS), first: date = date(2024, 1, 1)
+                      ) -> list[Path]:
     """Write the messages of :func:`declaraties` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, message in declaraties(clients, offset, months, providers=providers):
+    for name, message in declaraties(clients, offset, months, providers=providers,
+                                     first=first):
         path = folder / name
         path.write_bytes(write(message, stamp=False, validate=False))
         paths.append(path)

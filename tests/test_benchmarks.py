@@ -23,10 +23,14 @@ def _run(module: str, *args: str) -> str:
 def test_bench_import_imports_every_generated_message(tmp_path: Path) -> None:
     # The script exits 1 if any generated message is not accepted or registered.
     out = _run("benchmarks.bench_import", "--clients", "5", "--keep", str(tmp_path))
-    assert "20 messages" in out
+    # 5 trajectories (20 files), 7 declaratie clients (7 301s) and 50 months of 323s, one
+    # per provider and month (150): a third of the messages are 323s.
+    assert "177 messages" in out
     assert re.search(r"ratio import/lxml: +\d+\.\d\d", out)
     assert re.search(r"ijw import \(SQLite\): +\d+ msg/s  \(processor \d+ µs/msg\)", out)
-    assert len(list((tmp_path / "outbox").iterdir())) == 15  # a retour per 315, 305, 307
+    assert re.search(r"ratio prestatie/305: +\d+\.\d\d", out)
+    # a retour per 315, 305, 307 and a 325 per 323
+    assert len(list((tmp_path / "outbox").iterdir())) == 15 + 150
 
 
 @pytest.mark.slow
