@@ -1,4 +1,4 @@
-"""The answer-deadline monitor: which verzoeken are open, overdue or answered late.
+"""The answer-deadline monitor: which verzoeken and declaraties are open, overdue or late.
 
 What is monitored
     Every ``AangevraagdProduct`` of an **accepted** received JW315, one item
@@ -6,6 +6,11 @@ What is monitored
     **accepted** received JW317 as a whole (OP346: one answer for the whole
     verzoek). A rejected verzoek (its 316/318 carried a retourcode) needs no
     answer and is not listed.
+
+    Every received JW323 (each row of the store's ``declaration`` table,
+    approved, partly approved or rejected alike: each is answered by a JW325),
+    as item kind ``"323"`` with its DeclaratieNummer as the reference and no
+    BSN (a declaratie covers several clients). See *Declaraties* below.
 
 What counts as an answer (matched on gemeente, aanbieder and ReferentieAanbieder)
     * a JW301 we sent with a ToegewezenProduct carrying that
@@ -46,12 +51,24 @@ Status, as of a day (``as_of``; default today in Europe/Amsterdam)
     The report is a true view of that day: verzoeken dated after ``as_of`` are
     left out and answers dated after ``as_of`` do not count yet.
 
+Declaraties (OP090x4)
+    A JW323 gets its JW325 within **10 working days**, counted as for a
+    verzoek: from the day after the 323's Dagtekening (the Dagtekening of its
+    header, as the verzoeken use theirs), due on or before
+    ``add_working_days(dagtekening, 10)``. The answer is the JW325 message the
+    declaration names (``declaration.answer_id``), once it **was written to
+    the outbox** (``outbox_written``), dated by its Dagtekening. A 325 that is
+    stored but not yet published does not count, so the list shows 325s
+    waiting for the outbox and 323s that another system stored without an
+    answer. There is no interim answer: ``answered_by`` is ``"325"``.
+
 Working-day age
     :func:`ijw.workdays.working_days_between` from the Dagtekening to the
     (final) answer, or to ``as_of`` while there is none; never below 0.
 
-The data come from one set-based query (no query per verzoek); the rows are
-streamed, so the memory used grows with the items kept, not the store's size.
+The data come from two set-based queries, one for the verzoeken and one for
+the declaraties (no query per item); the rows are streamed, so the memory used
+grows with the items kept, not the store's size.
 """
 
 from __future__ import annotations
@@ -63,14 +80,16 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, and_, case, func, literal, select, true, union_all
+from sqlalchemy import Connection, Engine, and_, case, func, literal, select, true, union_all
 
+from ijw.messages.r3_2.declaratie import Jw323
 from ijw.store.schema import (
     Allocation,
     AllocationVersion,
     Answer,
     ChangeRequest,
     Client,
+    Declaration,
     RequestedProduct,
     table_of,
 )
@@ -80,6 +99,9 @@ from ijw.workdays import add_working_days, working_days_between
 #: Working days within which a 315 product or a 317 gets its 301 or 319 (OP274, OP346).
 ANSWER_WORKING_DAYS = 5
 
+#: Working days within which a 323 gets its 325 (OP090x4).
+DECLARATIE_WORKING_DAYS = 10
+
 #: After a 319 "in onderzoek": the final answer within 8 weeks of the verzoek's Dagtekening.
 FINAL_ANSWER_TERM = timedelta(weeks=8)
 
@@ -88,7 +110,7 @@ IN_ONDERZOEK = "2"
 
 
 class Status(StrEnum):
-    """Where a verzoek stands as of the report's day."""
+    """Where a verzoek or declaratie stands as of the report's day."""
 
     open = "open"
     overdue = "overdue"
@@ -102,17 +124,19 @@ ATTENTION = frozenset({Status.open, Status.overdue, Status.answered_late})
 
 @dataclass(frozen=True, slots=True)
 class MonitorItem:
-    """One verzoek: a 315 product or a whole 317, with its deadline and answer."""
+    """One item: a 315 product, a whole 317 or a 323, with its deadline and answer."""
 
-    #: ``"315"`` (one AangevraagdProduct) or ``"317"`` (the whole verzoek).
+    #: ``"315"`` (one AangevraagdProduct), ``"317"`` (the whole verzoek) or ``"323"``.
     kind: str
     gemeente: str
     aanbieder: str
-    bsn: str
+    #: The client's BSN; ``None`` for a 323 (it covers several clients).
+    bsn: str | None
+    #: The ReferentieAanbieder; for a 323 its DeclaratieNummer.
     referentie_aanbieder: str
-    #: The verzoek's Dagtekening.
+    #: The verzoek's or declaratie's Dagtekening.
     received: date
-    #: The five-working-day deadline (inclusive).
+    #: The five-working-day deadline (ten for a 323; inclusive).
     deadline: date
     #: Dagtekening of the first 319 "in onderzoek", when one counts.
     interim_on: date | None
@@ -120,7 +144,7 @@ class MonitorItem:
     final_deadline: date | None
     #: Dagtekening of the (final) answer.
     answered_on: date | None
-    #: ``"301"`` or ``"319"``: what the (final) answer was.
+    #: ``"301"``, ``"319"`` or ``"325"``: what the (final) answer was.
     answered_by: str | None
     status: Status
     #: Working days from ``received`` to ``answered_on``, or to the report's day.
@@ -163,7 +187,7 @@ def _iso(d: date | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class ProviderCounts:
-    """How many verzoeken of one aanbieder are in each status."""
+    """How many items (verzoeken and declaraties) of one aanbieder are in each status."""
 
     aanbieder: str
     open: int = 0
@@ -173,7 +197,7 @@ class ProviderCounts:
 
     @property
     def total(self) -> int:
-        """Every verzoek of this aanbieder in the report."""
+        """Every item of this aanbieder in the report."""
         return self.open + self.overdue + self.answered_on_time + self.answered_late
 
     def to_json(self) -> dict[str, Any]:
@@ -189,9 +213,10 @@ class ProviderCounts:
 class MonitorReport:
     """The monitor's result as of one day.
 
-    ``items`` holds the verzoeken in the statuses asked for (sorted by aanbieder,
-    due date, kind, reference); ``counts`` covers **every** verzoek, whatever
-    was asked, one entry per aanbieder in aanbieder order.
+    ``items`` holds the verzoeken and declaraties in the statuses asked for
+    (sorted by aanbieder, due date, kind, reference); ``counts`` covers
+    **every** item, whatever was asked, one entry per aanbieder in aanbieder
+    order.
     """
 
     as_of: date
@@ -200,7 +225,7 @@ class MonitorReport:
 
     @property
     def overdue(self) -> int:
-        """How many verzoeken are overdue (over all aanbieders)."""
+        """How many items are overdue (over all aanbieders)."""
         return sum(c.overdue for c in self.counts)
 
     def counts_by_provider(self) -> dict[str, ProviderCounts]:
@@ -265,6 +290,18 @@ def judge(
     return Verdict(status, deadline, interim_on, final_deadline, answered_on, answered_by, age)
 
 
+def judge_declaratie(*, received: date, as_of: date, answered_on: date | None) -> Verdict:
+    """Status of one 323 from the Dagtekening of its published 325 (on or before ``as_of``)."""
+    deadline = add_working_days(received, DECLARATIE_WORKING_DAYS)
+    if answered_on is None:
+        status = Status.overdue if as_of > deadline else Status.open
+    else:
+        status = Status.answered_late if answered_on > deadline else Status.answered_on_time
+    age = max(0, working_days_between(received, answered_on or as_of))
+    return Verdict(status, deadline, None, None, answered_on,
+                   None if answered_on is None else "325", age)
+
+
 # --------------------------------------------------------------------------- query
 
 _PRODUCT = table_of(RequestedProduct)
@@ -274,6 +311,7 @@ _ALLOCATION = table_of(Allocation)
 _VERSION = table_of(AllocationVersion)
 _ANSWER = table_of(Answer)
 _MESSAGE = table_of(MessageRow)
+_DECLARATION = table_of(Declaration)
 
 
 def _query(as_of: date) -> Any:
@@ -340,22 +378,62 @@ def _query(as_of: date) -> Any:
     )
 
 
+def _declaration_query(as_of: date) -> Any:
+    """One statement: every received 323 with the Dagtekening of its published 325."""
+    answer = _MESSAGE.alias("answer")
+    published = and_(
+        answer.c.id == _DECLARATION.c.answer_id,
+        answer.c.message_type == literal(Jw323.answer_type),
+        answer.c.outbox_written.is_(True),
+        answer.c.dagtekening <= as_of,
+    )
+    return (
+        select(
+            _DECLARATION.c.gemeente, _DECLARATION.c.aanbieder, _DECLARATION.c.declaratie_nummer,
+            _MESSAGE.c.dagtekening, answer.c.dagtekening.label("answered_on"),
+        )
+        .select_from(_DECLARATION)
+        .join(_MESSAGE, _MESSAGE.c.id == _DECLARATION.c.message_id)
+        .outerjoin(answer, published)
+        .where(_MESSAGE.c.dagtekening <= as_of)
+    )
+
+
 def iter_items(engine: Engine, as_of: date) -> Iterable[MonitorItem]:
-    """Every accepted verzoek dated on or before ``as_of``, judged as of that day."""
+    """Every accepted verzoek and every 323 dated on or before ``as_of``, judged as of that day."""
     with engine.connect() as conn:
-        result = conn.execution_options(yield_per=2000).execute(_query(as_of))
-        for row in result:
-            verdict = judge(
-                received=row.dagtekening, as_of=as_of, first_301=row.first_301,
-                first_rejection=row.first_rejection, first_interim=row.first_interim,
-            )
-            yield MonitorItem(
-                kind=row.kind, gemeente=row.gemeente, aanbieder=row.aanbieder, bsn=row.bsn,
-                referentie_aanbieder=row.referentie_aanbieder, received=row.dagtekening,
-                deadline=verdict.deadline, interim_on=verdict.interim_on,
-                final_deadline=verdict.final_deadline, answered_on=verdict.answered_on,
-                answered_by=verdict.answered_by, status=verdict.status, age=verdict.age,
-            )
+        yield from _verzoeken(conn, as_of)
+        yield from _declaraties(conn, as_of)
+
+
+def _declaraties(conn: Connection, as_of: date) -> Iterable[MonitorItem]:
+    result = conn.execution_options(yield_per=2000).execute(_declaration_query(as_of))
+    for row in result:
+        verdict = judge_declaratie(received=row.dagtekening, as_of=as_of,
+                                   answered_on=row.answered_on)
+        yield MonitorItem(
+            kind=Jw323.message_type.removeprefix("JW"), gemeente=row.gemeente,
+            aanbieder=row.aanbieder, bsn=None, referentie_aanbieder=row.declaratie_nummer,
+            received=row.dagtekening, deadline=verdict.deadline, interim_on=None,
+            final_deadline=None, answered_on=verdict.answered_on,
+            answered_by=verdict.answered_by, status=verdict.status, age=verdict.age,
+        )
+
+
+def _verzoeken(conn: Connection, as_of: date) -> Iterable[MonitorItem]:
+    result = conn.execution_options(yield_per=2000).execute(_query(as_of))
+    for row in result:
+        verdict = judge(
+            received=row.dagtekening, as_of=as_of, first_301=row.first_301,
+            first_rejection=row.first_rejection, first_interim=row.first_interim,
+        )
+        yield MonitorItem(
+            kind=row.kind, gemeente=row.gemeente, aanbieder=row.aanbieder, bsn=row.bsn,
+            referentie_aanbieder=row.referentie_aanbieder, received=row.dagtekening,
+            deadline=verdict.deadline, interim_on=verdict.interim_on,
+            final_deadline=verdict.final_deadline, answered_on=verdict.answered_on,
+            answered_by=verdict.answered_by, status=verdict.status, age=verdict.age,
+        )
 
 
 def _sort_key(item: MonitorItem) -> tuple[str, date, str, str, str]:
@@ -401,6 +479,7 @@ def _counts(tally: Mapping[str, Counter[Status]]) -> tuple[ProviderCounts, ...]:
 __all__ = [
     "ANSWER_WORKING_DAYS",
     "ATTENTION",
+    "DECLARATIE_WORKING_DAYS",
     "FINAL_ANSWER_TERM",
     "MonitorItem",
     "MonitorReport",
@@ -409,5 +488,6 @@ __all__ = [
     "Verdict",
     "iter_items",
     "judge",
+    "judge_declaratie",
     "monitor",
 ]

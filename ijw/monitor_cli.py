@@ -5,8 +5,9 @@ The rules (what counts as an answer, how the deadline is counted) are in
 :mod:`ijw.monitor`.
 
 Output: ``table`` for people (the BSN masked), ``csv`` and ``json`` for
-exports (the BSN in full, like any other export of the store). Exit 0, or 1
-with ``--fail-on-overdue`` when any verzoek is overdue (so cron can alert);
+exports (the BSN in full, like any other export of the store; empty for a
+323, which has none of its own). Exit 0, or 1 with ``--fail-on-overdue`` when
+any verzoek or declaratie is overdue (so cron can alert);
 usage errors exit 2 and an unreachable database 3, as everywhere in ``ijw``.
 """
 
@@ -29,7 +30,7 @@ from ijw.monitor import MonitorItem, MonitorReport, Status, monitor
 from ijw.options import DbOption
 from ijw.privacy import mask
 
-#: Exit code when ``--fail-on-overdue`` finds an overdue verzoek (ijw.cli's EXIT_INVALID).
+#: Exit code when ``--fail-on-overdue`` finds an overdue item (ijw.cli's EXIT_INVALID).
 EXIT_OVERDUE = 1
 
 #: Columns of the csv export, in order (the keys of :meth:`MonitorItem.to_json`).
@@ -66,18 +67,22 @@ def monitor_command(
         typer.Option("--format", help="table (BSN masked), or csv/json exports (BSN in full)."),
     ] = MonitorFormat.table,
     fail_on_overdue: Annotated[
-        bool, typer.Option("--fail-on-overdue", help="Exit 1 when any verzoek is overdue.")
+        bool, typer.Option("--fail-on-overdue",
+                           help="Exit 1 when any verzoek or declaratie is overdue.")
     ] = False,
     db: DbOption = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Also list the verzoeken answered on time.")
+        bool, typer.Option("--all", help="Also list what was answered on time.")
     ] = False,
 ) -> None:
-    """List verzoeken (315 products, whole 317s) without a timely 301 or 319.
+    """List verzoeken and declaraties without a timely answer (301 or 319; 325).
 
-    The answer is due within 5 working days after the verzoek's Dagtekening
-    (OP274, OP346), or 8 weeks after it once a 319 "in onderzoek" was sent.
-    Shows open, overdue and late ones, and counts per aanbieder.
+    Verzoeken are 315 products and whole 317s; declaraties are 323s. A 301 or
+    319 is due within 5 working days after the verzoek's Dagtekening (OP274,
+    OP346), or 8 weeks after it once a 319 "in onderzoek" was sent; a 325
+    within 10 working days after the 323's Dagtekening (OP090x4), counted once
+    it was written to the outbox. Shows open, overdue and late ones, and counts
+    per aanbieder.
 
     Exit 0; 1 with --fail-on-overdue when something is overdue.
 
@@ -126,7 +131,8 @@ def _cell(value: object) -> Text:
 def print_table(report: MonitorReport, *, show_all: bool = False) -> None:
     """The report for people: the items (BSN masked) and the counts per aanbieder."""
     console = Console(width=max(150, Console().width))
-    what = "verzoeken" if show_all else "open, overdue or late verzoeken"
+    what = ("verzoeken and declaraties" if show_all
+            else "open, overdue or late verzoeken and declaraties")
     if report.items:
         table = Table("status", "kind", "aanbieder", "bsn", "referentie", "dagtekening",
                       "due", "answered", "in onderzoek", "age",
@@ -138,7 +144,8 @@ def print_table(report: MonitorReport, *, show_all: bool = False) -> None:
                        if item.interim_on else None)
             table.add_row(
                 Text(item.status.value, style=_STYLE[item.status]), _cell(item.kind),
-                _cell(item.aanbieder), _cell(mask(item.bsn)), _cell(item.referentie_aanbieder),
+                _cell(item.aanbieder), _cell(None if item.bsn is None else mask(item.bsn)),
+                _cell(item.referentie_aanbieder),
                 _cell(item.received.isoformat()), _cell(item.due.isoformat()), _cell(answered),
                 _cell(interim), _cell(item.age),
             )

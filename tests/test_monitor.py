@@ -1,7 +1,8 @@
-"""Working days and the answer-deadline monitor (OP274, OP346).
+"""Working days and the answer-deadline monitor (OP274, OP346, OP090x4).
 
 The monitor runs on a real store (SQLite, and PostgreSQL when
-``IJW_TEST_POSTGRES_URL`` is set), seeded with Core inserts.
+``IJW_TEST_POSTGRES_URL`` is set), seeded with Core inserts, and for the
+declaraties also filled by importing real messages.
 """
 
 from __future__ import annotations
@@ -13,16 +14,27 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, Engine, event, insert
+from sqlalchemy import Connection, Engine, event, insert, update
 from typer.testing import CliRunner
 
-from ijw.monitor import ATTENTION, MonitorItem, MonitorReport, Status, judge, monitor
+from ijw import api
+from ijw.monitor import (
+    ATTENTION,
+    DECLARATIE_WORKING_DAYS,
+    MonitorItem,
+    MonitorReport,
+    Status,
+    judge,
+    judge_declaratie,
+    monitor,
+)
 from ijw.monitor_cli import CSV_COLUMNS, monitor_command
 from ijw.privacy import mask
 from ijw.store import db
@@ -32,6 +44,8 @@ from ijw.store.schema import (
     AllocationVersion,
     Answer,
     ChangeRequest,
+    Declaration,
+    Message,
     RequestedProduct,
     table_of,
 )
@@ -42,6 +56,8 @@ from ijw.workdays import (
     is_working_day,
     working_days_between,
 )
+from ijw.writing import write
+from tests import synth
 
 DAY = timedelta(days=1)
 GEMEENTE = "0363"
@@ -167,7 +183,7 @@ class Seed:
     def _message(self, conn: Connection, kind: str, dagtekening: date, aanbieder: str,
                  **extra: Any) -> int:
         n = next(self._n)
-        ours = kind in ("JW301", "JW319")
+        ours = kind in ("JW301", "JW319", "JW325")
         now = datetime(2024, 1, 1, tzinfo=UTC)
         values: dict[str, Any] = {
             "message_type": kind, "direction": "out" if ours else "in",
@@ -228,6 +244,24 @@ class Seed:
                 message_id=mid, gemeente=GEMEENTE, aanbieder=aanbieder, dagtekening=dagtekening,
                 referentie_aanbieder=ref, verzoek_antwoord=verzoek_antwoord,
                 reden_afwijzing="3" if verzoek_antwoord == "1" else None,
+            ))
+
+
+    def declaratie(self, dagtekening: date, nummer: str, *, aanbieder: str = A1,
+                   answered: date | None = None, written: bool = True) -> None:
+        """A received 323; with ``answered``, its 325 dated that day (in the outbox or not)."""
+        with self.engine.begin() as conn:
+            mid = self._message(conn, "JW323", dagtekening, aanbieder)
+            answer = None
+            if answered is not None:
+                answer = self._message(conn, "JW325", answered, aanbieder, answers_id=mid,
+                                       outcome="sent", outbox_file=f"{nummer}.xml",
+                                       outbox_written=written)
+            conn.execute(insert(table_of(Declaration)).values(
+                message_id=mid, answer_id=answer, gemeente=GEMEENTE, aanbieder=aanbieder,
+                declaratie_nummer=nummer, period_start=date(2024, 3, 1),
+                period_end=date(2024, 3, 31), declaratie_dagtekening=dagtekening,
+                submitted_amount=1000, approved_amount=1000, outcome="approved",
             ))
 
 
@@ -378,6 +412,83 @@ def test_interim_on_or_after_the_final_answer_is_ignored() -> None:
     assert (verdict.answered_by, verdict.status) == ("319", Status.answered_on_time)
 
 
+# --------------------------------------------------------------------------- declaraties
+
+DECLARED = date(2024, 4, 18)  # Thursday; Koningsdag (Saturday 27 April) changes nothing
+DECLARATIE_DUE = date(2024, 5, 2)  # the tenth working day after it
+
+
+def test_325_is_due_on_the_tenth_working_day_after_the_323(seed: Seed, engine: Engine) -> None:
+    assert add_working_days(DECLARED, DECLARATIE_WORKING_DAYS) == DECLARATIE_DUE
+    seed.declaratie(DECLARED, "ONTIME", answered=DECLARATIE_DUE)
+    seed.declaratie(DECLARED, "LATE", answered=DECLARATIE_DUE + DAY)
+    seed.declaratie(DECLARED, "UNPUBLISHED", answered=DECLARED, written=False)
+    seed.declaratie(DECLARED, "NONE", aanbieder=A2)
+    seed.vot(DECLARED, "VOT")  # verzoeken are still judged beside them
+
+    on_deadline = _all(engine, DECLARATIE_DUE)
+    ontime = on_deadline["ONTIME"]
+    assert (ontime.kind, ontime.bsn, ontime.status, ontime.answered_by, ontime.age) == (
+        "323", None, Status.answered_on_time, "325", 10)
+    assert ontime.deadline == ontime.due == DECLARATIE_DUE
+    assert ontime.interim_on is None and ontime.final_deadline is None
+    assert on_deadline["LATE"].status is Status.open  # its 325 is dated tomorrow
+    # A 325 that is stored but not in the outbox is no answer yet.
+    assert on_deadline["UNPUBLISHED"].status is Status.open
+    assert on_deadline["UNPUBLISHED"].answered_on is None
+    assert on_deadline["NONE"].status is Status.open
+    assert on_deadline["VOT"].status is Status.overdue  # five working days
+
+    after = _all(engine, DECLARATIE_DUE + DAY)
+    assert after["ONTIME"].status is Status.answered_on_time
+    assert after["LATE"].status is Status.answered_late
+    assert after["UNPUBLISHED"].status is Status.overdue
+    assert after["NONE"].status is Status.overdue
+    assert after["NONE"].age == 11
+    counts = monitor(engine, DECLARATIE_DUE + DAY).counts_by_provider()
+    assert (counts[A1].overdue, counts[A1].answered_on_time, counts[A1].answered_late) == (
+        2, 1, 1)
+    assert counts[A2].overdue == 1
+
+    assert _all(engine, DECLARED - DAY) == {}
+
+
+def test_judge_declaratie() -> None:
+    verdict = judge_declaratie(received=DECLARED, as_of=date(2024, 6, 1), answered_on=None)
+    assert (verdict.status, verdict.deadline, verdict.answered_by) == (
+        Status.overdue, DECLARATIE_DUE, None)
+    verdict = judge_declaratie(received=DECLARED, as_of=date(2024, 6, 1), answered_on=DECLARED)
+    assert (verdict.status, verdict.answered_by, verdict.age) == (
+        Status.answered_on_time, "325", 0)
+
+
+def test_imported_323_is_answered_once_its_325_is_in_the_outbox(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    day = date(2026, 4, 2)
+    toewijzing = synth.Toewijzing(1001, date(2026, 1, 1), date(2026, 12, 31))
+    (inbox / "jw301.xml").write_bytes(write(
+        synth.jw301(1, synth.AANBIEDERS[0], "T1", date(2026, 1, 2), [toewijzing]), stamp=False))
+    (inbox / "jw323.xml").write_bytes(write(synth.jw323(
+        synth.AANBIEDERS[0], "D-1", day, [synth.Prestatie("P1", 1001, client=1)]), stamp=False))
+    summary = api.import_paths([inbox], gemeente=GEMEENTE, outbox=tmp_path / "out",
+                               database_url=db_url, today=day)
+    assert summary.ok, summary.to_json()
+    [item] = monitor(engine, day, statuses=set(Status)).items[-1:]
+    assert (item.kind, item.referentie_aanbieder, item.status, item.answered_on) == (
+        "323", "D1", Status.answered_on_time, day)
+    # As if the run had stopped between its commit and the outbox: no answer yet.
+    message = table_of(Message)
+    with engine.begin() as conn:
+        conn.execute(update(message).where(message.c.message_type == "JW325")
+                     .values(outbox_written=False))
+    late = add_working_days(day, DECLARATIE_WORKING_DAYS) + DAY
+    [item] = [i for i in monitor(engine, late).items if i.kind == "323"]
+    assert (item.status, item.answered_on) == (Status.overdue, None)
+
+
 # --------------------------------------------------------------------------- what answers what
 
 
@@ -491,6 +602,17 @@ def _cli_seed(seed: Seed) -> None:
     seed.vow(date(2024, 12, 20), "ONTIME-REF", bsn=BSN2)
     seed.toewijzing(date(2024, 12, 31), "ONTIME-REF", bsn=BSN2)
     seed.vot(date(2025, 1, 2), "OPEN-REF", aanbieder=A2, bsn=BSN2)
+    seed.declaratie(date(2024, 12, 20), "DECL1", aanbieder=A2)  # 325 due 8 January
+
+
+def test_cli_an_overdue_declaratie_alone_fails(seed: Seed, db_url: str) -> None:
+    seed.declaratie(date(2024, 12, 20), "DECL1")
+    result = _run(db_url, "--as-of", "2025-01-08", "--fail-on-overdue")
+    assert result.exit_code == 0, result.output
+    assert "DECL1" in result.output and "323" in result.output
+    result = _run(db_url, "--as-of", "2025-01-09", "--fail-on-overdue")
+    assert result.exit_code == 1, result.output
+    assert "overdue" in result.output and "DECL1" in result.output
 
 
 def test_cli_table_masks_the_bsn_and_fail_on_overdue_exits_1(seed: Seed, db_url: str) -> None:
@@ -519,7 +641,9 @@ def test_cli_csv_and_json_carry_the_full_bsn(seed: Seed, db_url: str) -> None:
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert tuple(rows[0]) == CSV_COLUMNS
     by_ref = {r["referentie_aanbieder"]: r for r in rows}
-    assert set(by_ref) == {"OVERDUE-REF", "ONTIME-REF", "OPEN-REF"}
+    assert set(by_ref) == {"OVERDUE-REF", "ONTIME-REF", "OPEN-REF", "DECL1"}
+    assert (by_ref["DECL1"]["kind"], by_ref["DECL1"]["bsn"], by_ref["DECL1"]["deadline"]) == (
+        "323", "", "2025-01-08")
     assert by_ref["OVERDUE-REF"]["bsn"] == BSN
     assert by_ref["OVERDUE-REF"]["status"] == "overdue"
     assert by_ref["OVERDUE-REF"]["deadline"] == "2024-12-31"
@@ -531,11 +655,11 @@ def test_cli_csv_and_json_carry_the_full_bsn(seed: Seed, db_url: str) -> None:
     doc = json.loads(result.output)
     assert doc["as_of"] == "2025-01-02"
     assert {i["referentie_aanbieder"]: i["bsn"] for i in doc["items"]} == {
-        "OVERDUE-REF": BSN, "OPEN-REF": BSN2}
+        "OVERDUE-REF": BSN, "OPEN-REF": BSN2, "DECL1": None}
     counts = {c["aanbieder"]: c for c in doc["counts"]}
     assert counts[A1] == {"aanbieder": A1, "open": 0, "overdue": 1, "answered_on_time": 1,
                           "answered_late": 0, "total": 2}
-    assert counts[A2]["open"] == 1
+    assert counts[A2]["open"] == 2  # the 317 and the 323
 
 
 def test_cli_empty_store_and_bad_date(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
