@@ -152,7 +152,7 @@ def import_(
     ] = 1,
     max_bytes: MaxBytesOption = None,
 ) -> None:
-    """Import messages into the store, check them and write the retours.
+    """Import messages into the store, check them and write the retours and 325s.
 
     Exit 0: every file processed; 1: some could not be (quarantined, invalid);
     2: usage or configuration error; 3: the database is unreachable.
@@ -203,7 +203,8 @@ def _print_summary(summary: ImportSummary) -> None:
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:
-        console.print(f"{summary.retours_written} retour(s) written to the outbox.")
+        console.print(f"{summary.retours_written} answer(s) written to the outbox "
+                      "(retours and declaratie-antwoorden).")
 
 
 app.command("monitor")(monitor_command)
