@@ -31,7 +31,7 @@ RULE_FIXTURES = FIXTURES / "rules"
 CASES: list[dict[str, Any]] = tomllib.loads(
     (RULE_FIXTURES / "manifest.toml").read_text(encoding="utf-8"))["case"]
 #: The fail cases also run on PostgreSQL (kept to a few, for speed).
-POSTGRES_RULES = ("TR019", "TR056", "TR074", "TR347")
+POSTGRES_RULES = ("TR019", "TR056", "TR074", "TR314", "TR338", "TR347", "TR389")
 
 
 def _param(case: dict[str, Any]) -> Any:
