@@ -20,9 +20,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    case,
     exists,
-    func,
     literal_column,
     or_,
     select,
@@ -233,18 +231,26 @@ _ON = _lines().where(
     LINE.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)),
     _approved_line(),
 )
-# TR318, TR333: over the aanbieder's processed declaraties (ix_declaration_party_period).
-_HISTORY = Prepared(
-    select(func.max(DECLARATION.c.period_start),
-           func.max(case((DECLARATION.c.declaratie_nummer == bindparam("nummer"), 1),
-                         else_=0)))
+# TR318: the latest processed period, newest first on ix_declaration_party_period (the
+# first row is the answer unless the latest 323s counted as not sent).
+_LATEST_PERIOD = Prepared(
+    select(DECLARATION.c.period_start)
     .where(DECLARATION.c.aanbieder == bindparam("aanbieder"),
            DECLARATION.c.gemeente == bindparam("gemeente"), _processed(DECLARATION))
+    .order_by(DECLARATION.c.period_start.desc())
+    .limit(1)
 )
+# TR333: a processed declaratie of the aanbieder with this number (ix_declaration_number).
+_NUMMER_USED = Prepared(select(exists().where(
+    DECLARATION.c.aanbieder == bindparam("aanbieder"),
+    DECLARATION.c.declaratie_nummer == bindparam("nummer"),
+    DECLARATION.c.gemeente == bindparam("gemeente"), _processed(DECLARATION),
+)))
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
-    ordered = sorted(values)  # type: ignore[type-var]
+    """``values`` in lists of at most :data:`IN_CHUNK` (one statement each)."""
+    ordered = list(values)
     for start in range(0, len(ordered), IN_CHUNK):
         yield ordered[start:start + IN_CHUNK]
 
@@ -432,12 +438,10 @@ class StoreContext:
     def declaratie_history(self, gemeente: str, aanbieder: str, declaratie_nummer: str
                            ) -> DeclaratieHistory:
         """TR318, TR333: the latest processed period and whether the number was used."""
-        row = _HISTORY.first(self.connection, gemeente=gemeente, aanbieder=aanbieder,
-                             nummer=declaratie_nummer)
-        latest, used = row if row is not None else (None, 0)
-        if isinstance(latest, str):  # SQLite returns max() of a date column as text
-            latest = date.fromisoformat(latest)
-        return DeclaratieHistory(latest, bool(used))
+        latest = _LATEST_PERIOD.scalar(self.connection, gemeente=gemeente, aanbieder=aanbieder)
+        used = self._exists(_NUMMER_USED, gemeente=gemeente, aanbieder=aanbieder,
+                            nummer=declaratie_nummer)
+        return DeclaratieHistory(latest, used)
 
 
 __all__ = ["StoreContext"]
