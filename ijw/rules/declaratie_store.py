@@ -14,9 +14,12 @@ the debet it reverses for the debets after it.
 That walk is done once per message by :func:`assess` and kept for the
 message's rules through :meth:`DeclaratieQuestions.remembered` (the import's
 per-message memo); each rule function reads its own hits from it. The store
-is asked four set-based questions per 323, whatever its size: the toewijzingen
-it names, the earlier prestaties with its ReferentieNummers, the approved
-prestaties on its toewijzingen, and the aanbieder's earlier declaraties.
+is asked four set-based questions per 323, whatever its size (five indexed
+statements in :class:`ijw.store.context.StoreContext`): the toewijzingen it
+names, the earlier prestaties with its ReferentieNummers, the approved
+prestaties on its toewijzingen, and the aanbieder's earlier declaraties (the
+latest period, the DeclaratieNummer). A Declaratie-class finding stops after
+the last of these.
 
 Readings (where the standard leaves room):
 
