@@ -450,12 +450,14 @@ class Importer:
             return self._store_retour(conn, message, base, file)
         checked = self._check(message, ctx, file)
         findings = [c.finding for c in checked]
-        duplicate_of = None
-        if any(c.rule.code == "TR056" for c in checked):
-            duplicate_of = persist.message_id(conn, kind, facts["sender"],
-                                              facts["identificatie"])
         accepted = not findings
         level = max((f.level for f in findings), key=list(Level).index, default=None)
+        # A repeated identity is stored as a duplicate of the first: TR056 said so, or the
+        # message failed level 2, so TR056 (level 3) never ran and the identity is asked here.
+        duplicate_of = None
+        if level is Level.CONTENT or any(c.rule.code == "TR056" for c in checked):
+            duplicate_of = persist.message_id(conn, kind, facts["sender"],
+                                              facts["identificatie"])
         if kind in REGISTERED:
             # The gemeente sent it: a fact, stored even with findings (they are reported as
             # warnings), unless it repeats an Identificatie or takes another client's number.

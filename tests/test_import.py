@@ -555,3 +555,39 @@ def test_a_failure_later_in_the_run_leaves_earlier_retours_recorded(
     rows = _outbox_rows(db_url)
     assert rows, "the first two batches stored retours"
     assert {name: (data, True) for name, data in _files(outbox).items()} == rows
+
+
+@pytest.mark.parametrize("kind", ["JW315", "JW323"])
+def test_a_repeated_identificatie_that_also_fails_level_2_is_rejected_not_failed(
+        kind: str, db_url: str, tmp_path: Path) -> None:
+    """Level 2 stops before TR056 judges the identity; the store's own key must not decide."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    agb = synth.AANBIEDERS[0]
+    day, later = date(2026, 4, 3), date(2026, 4, 6)  # processed in this order
+    if kind == "JW315":
+        first = synth.jw315(1, agb, "ID-1", day, ["R-1"], date(2026, 3, 1))
+        second = synth.jw315(2, agb, "ID-1", later, ["R-2"], date(2026, 3, 1),
+                             end=date(2026, 2, 1))  # CS003: ends before it starts
+    else:
+        (inbox / "00-jw301.xml").write_bytes(synth.write(synth.jw301(1, agb, "T-1", date(
+            2026, 1, 5), [synth.Toewijzing(1001, date(2026, 1, 1), date(2026, 12, 31),
+                                           decided=date(2026, 1, 5))]), stamp=False))
+        first = synth.jw323(agb, "ID-1", day, [synth.Prestatie("RN1", 1001)])
+        second = synth.jw323(agb, "ID-1", later, [synth.Prestatie("RN2", 1001)],
+                             total=1)  # TR358: the total is not the sum
+    (inbox / "01-first.xml").write_bytes(synth.write(first, stamp=False))
+    (inbox / "02-second.xml").write_bytes(synth.write(second, stamp=False))
+    for _ in range(2):  # and a re-run judges it the same way
+        summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out",
+                                   database_url=db_url, today=TODAY)
+        outcomes = {Path(f.file).name: f.outcome for f in summary.files}
+        assert outcomes["02-second.xml"] in ("rejected", "skipped"), outcomes
+        assert summary.ok
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(MESSAGE.c.outcome, MESSAGE.c.duplicate_of_id).where(
+            MESSAGE.c.message_type == kind).order_by(MESSAGE.c.id)).all()
+    engine.dispose()
+    assert [r.outcome for r in rows] == ["accepted", "rejected"]
+    assert rows[1].duplicate_of_id is not None
