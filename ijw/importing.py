@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.codelists.products import ProductList
 from ijw.declaratie_antwoord import build_jw325, judge
 from ijw.errors import Finding, Level
 from ijw.messages import (
@@ -251,6 +252,7 @@ class Importer:
             if reply is not None:
                 retour_versions(message_class(reply), options.schemas)
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
+        ProductList.load()  # TR381's list, likewise
         #: The size limit, settled once for the run (not looked up per file).
         self.max_bytes = options.max_bytes or max_bytes_default()
         #: Retours stored by the batch in progress: (message id, outbox name, bytes).
