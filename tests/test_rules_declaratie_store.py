@@ -78,7 +78,9 @@ def test_registry_lines() -> None:
     for code, retourcode in EXPECTED.items():
         found = RULES[code]
         assert (found.retourcode, found.level) == (retourcode, Level.CROSS_MESSAGE), code
-        assert found.messages == frozenset({"JW301" if code == "TR385" else "JW323"})
+        # TR304 also judges the JW317 (ijw.rules.store: the client of the toewijzingen it names).
+        messages = {"TR385": {"JW301"}, "TR304": {"JW317", "JW323"}}.get(code, {"JW323"})
+        assert found.messages == frozenset(messages), code
     assert "TR418" not in RULES  # needs the contract tariff, which the engine does not have
 
 
