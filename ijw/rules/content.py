@@ -29,15 +29,26 @@ def _client(message: Message) -> Any:
 def bsn_is_valid(value: str) -> bool:
     """The elfproef (python-stdnum), refusing the all-zero number that passes it trivially.
 
-    A value of nine ASCII digits (what the XSD pattern allows) goes straight to
-    stdnum's checksum; anything else through its full ``is_valid``, which first
-    cleans the input.
+    A value of nine ASCII digits (what the XSD pattern allows) goes to
+    :func:`_elfproef`, stdnum's checksum written out (the tests compare the two);
+    anything else through stdnum's full ``is_valid``, which first cleans the input.
     """
     if value == "000000000":
         return False
     if len(value) == 9 and value.isascii() and value.isdigit():
-        return stdnum_bsn.checksum(value) == 0
+        return _elfproef(value.encode("ascii"))
     return bool(stdnum_bsn.is_valid(value))
+
+
+#: The elfproef's weights sum to 43; each ASCII digit carries an offset of 48.
+_OFFSET = 48 * 43
+
+
+def _elfproef(d: bytes) -> bool:
+    """stdnum's ``checksum(value) == 0`` for nine ASCII digits, without its generic loop."""
+    total = (9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6]
+             + 2 * d[7] - d[8] - _OFFSET)
+    return total % 11 == 0
 
 
 def _bsns(message: Message) -> Iterator[tuple[Loc, str]]:

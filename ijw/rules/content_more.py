@@ -13,14 +13,23 @@ Each hit points at the element the rule is about. Where a condition is read on
 Einddatum, AangevraagdProduct ToewijzingEinddatum, NieuwProduct and
 TeWijzigenProduct Einddatum); an empty one counts as after 2020-12-31 (BRIEF 7.9).
 
-Speed: about a dozen rules read the same product lines, so :func:`product_lines`
-builds them once per message (the last message is remembered by identity).
+Speed: a 301 meets some thirty level-2 rules, each asked on its own by the
+registry. :func:`is_clean` is one fused pass over the message that says, only
+when it is sure, that none of this module's rules (nor TR101 and TR134 outside
+the 323) would find anything; the rules wrapped with :func:`fast` then answer
+at once. It may say "not sure" for an unusual message (more than one product,
+relaties, a DatumGebruik, ...): the rules then run as written. The tests check
+on generated messages that a clean verdict never hides a hit. The product
+lines that a dozen rules read are built once per message
+(:func:`product_lines`); both remember the last message by identity.
 """
 
 from __future__ import annotations
 
+import calendar
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple, cast
 
@@ -39,7 +48,6 @@ from ijw.messages.r3_2.codelists import (
 )
 from ijw.messages.r3_2.common import Geboortedatum, Omvang, Product
 from ijw.rules import Hit, Loc, rule
-from ijw.rules.declaratie_content import years_before
 
 REJECT = RetourCode.R0001
 #: The messages whose product lines the Omvang/Budget/Einddatum conditions judge.
@@ -76,6 +84,16 @@ def dagtekening(message: Message) -> date:
     """The Header's BerichtIdentificatie/Dagtekening."""
     day: date = cast(Any, message).header.bericht_identificatie.dagtekening
     return day
+
+
+def years_before(day: date, years: int) -> date | None:
+    """``day`` minus calendar ``years`` (29 February becomes 28 February); ``None`` before 1 AD."""
+    year = day.year - years
+    if year < 1:
+        return None
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def after_legacy(end: date | None) -> bool:
@@ -191,10 +209,147 @@ def overlapping(lines: Sequence[tuple[Loc, Product | None, date, date | None]]) 
                 break
 
 
+# -- the fused pre-check ---------------------------------------------------------------------
+
+
+def _plain_birth(born: Geboortedatum, oldest: date | None, day: date) -> bool:
+    """A known birth date, not too old (TR002), not after the Dagtekening (TR134)."""
+    return (born.datum_gebruik is None and (oldest is None or born.datum >= oldest)
+            and born.datum <= day)
+
+
+def _plain_line(product: Product | None, omvang: Omvang | None, budget: int | None,
+                end: date | None, has_product: bool = True) -> bool:
+    """A product line that passes CD041, CD075-CD080, CD095, CD096, CS338 and CS343."""
+    coded = product is not None and product.code is not None
+    if budget is not None:  # CD075, CD077/CD078: a budget, an end and no Omvang; CD041
+        return end is not None and omvang is None and not coded
+    if omvang is None:  # CD041 (a Code needs an Omvang), CD079 (no Budget needs a Product)
+        return not has_product or (product is not None and not coded)
+    if has_product and (product is None or product.code is None):  # CD080, CD095, CD096
+        return False
+    if omvang.frequentie is Frequentie.PER_WEEK and end is None:  # CD076
+        return False
+    return omvang.eenheid not in NOT_PER_DAY or omvang.frequentie in PER_PERIOD  # CS338
+
+
+def _clean_301(message: Any) -> bool:
+    client, day = message.client, dagtekening(message)
+    naam = client.naam
+    if (client.relaties or client.communicatie is not None or naam.partnernaam is not None
+            or naam.naam_gebruik is not NaamGebruik.EIGEN
+            or not _plain_birth(client.geboortedatum, years_before(day, MAX_AGE_YEARS), day)):
+        return False
+    soorten: set[AdresSoort] = set()
+    for contact in client.contactgegevens:  # TR006, TR061, TR101, CD005-CD034, CS089, CD009
+        adres = contact.adres
+        if (contact.periode is not None or adres is None or adres.huis is None
+                or adres.postcode is None or adres.land_code != NL or contact.soort in soorten
+                or DUTCH_POSTCODE.fullmatch(adres.postcode) is None):
+            return False
+        soorten.add(contact.soort)
+    products = client.toegewezen_producten
+    if soorten.isdisjoint(MAIN_ADDRESS) or len(products) != 1:  # TR061; TR101, TR302
+        return False
+    p = products[0]
+    return p.toewijzingsdatum <= day and _plain_line(p.product, p.omvang, p.budget, p.einddatum)
+
+
+def _clean_315(message: Any) -> bool:
+    client, day = message.client, dagtekening(message)
+    lines = client.aangevraagde_producten
+    if (len(lines) != 1  # TR386
+            or not _plain_birth(client.geboortedatum, years_before(day, MAX_AGE_YEARS), day)):
+        return False
+    a = lines[0]
+    v = a.verwijzer
+    agb = v.zorgverlener_code is not None
+    if v.type in WITH_AGB:  # CD066, CD067
+        if agb == (v.naam is not None):
+            return False
+    elif agb:  # CD068
+        return False
+    return ((a.beschikking_nummer is None) == (a.beschikking_ingangsdatum is None)  # CD043
+            and _plain_line(a.product, a.omvang, a.budget, a.toewijzing_einddatum))
+
+
+def _clean_317(message: Any) -> bool:
+    verzoek, day = message.client.verzoek, dagtekening(message)
+    ongewijzigd, te_wijzigen, nieuw = (verzoek.ongewijzigde_producten,
+                                       verzoek.te_wijzigen_producten, verzoek.nieuwe_producten)
+    if ((not ongewijzigd and not te_wijzigen) or (not te_wijzigen and not nieuw)  # TR352/3
+            or len(nieuw) > 1  # TR101, TR410
+            or len({o.toewijzing_nummer for o in ongewijzigd}) != len(ongewijzigd)
+            or len({t.toewijzing_nummer for t in te_wijzigen}) != len(te_wijzigen)):
+        return False
+    for n in nieuw:  # TR380 and the product conditions
+        if n.gewenste_ingangsdatum <= day or not _plain_line(n.product, n.omvang, n.budget,
+                                                             n.einddatum):
+            return False
+    return all(_plain_line(None, t.omvang, t.budget, t.einddatum, has_product=False)
+               for t in te_wijzigen)
+
+
+def _clean_care(message: Any) -> bool:
+    """305, 307: TR002, CS139, TR101 (one line) and TR134."""
+    client, day = message.client, dagtekening(message)
+    stop = message.message_type == "JW307"
+    lines = client.stop_producten if stop else client.start_producten
+    if len(lines) != 1 or lines[0].begindatum > day or (stop and lines[0].einddatum > day):
+        return False
+    return _plain_birth(client.geboortedatum, years_before(day, MAX_AGE_YEARS), day)
+
+
+_CLEAN_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "JW301": _clean_301, "JW305": _clean_care, "JW307": _clean_care, "JW315": _clean_315,
+    "JW317": _clean_317,
+}
+_VERDICT: tuple[object, bool] = (None, False)
+
+
+def is_clean(message: Message) -> bool:
+    """True only if no rule wrapped with :func:`fast` can find anything in ``message``.
+
+    One pass over a 301, 305, 307, 315 or 317; ``False`` for other messages and
+    whenever the message is unusual enough that the rules themselves should
+    look. The verdict on the last message is remembered by identity.
+    """
+    global _VERDICT
+    verdict = _VERDICT
+    if verdict[0] is message:
+        return verdict[1]
+    check = _CLEAN_CHECKS.get(message.message_type)
+    clean = check is not None and check(message)
+    _VERDICT = (message, clean)
+    return clean
+
+
+RuleFunction = Callable[..., Iterator[Hit]]
+
+
+def fast(func: RuleFunction) -> Callable[..., Iterator[Hit] | tuple[()]]:
+    """Wrap a level-2 rule so that it answers nothing at once for a clean message.
+
+    Clean is :func:`is_clean`'s verdict.
+
+    The wrapper keeps the rule's name and docstring; ``__wrapped__`` is the rule itself.
+    """
+    @functools.wraps(func)
+    def checked(message: Message, *args: Any) -> Iterator[Hit] | tuple[()]:
+        verdict = _VERDICT
+        if verdict[1] if verdict[0] is message else is_clean(message):
+            return ()
+        return func(message, *args)
+
+    return checked
+
+
+
 # -- birth dates -----------------------------------------------------------------------------
 
 
 @rule("TR002", REJECT, Level.CONTENT, WITH_BIRTH_DATE)
+@fast
 def tr002_not_older_than_120(message: Message) -> Iterator[Hit]:
     """A Geboortedatum lies at most 120 years before the Dagtekening, unless it is unknown.
 
@@ -225,6 +380,7 @@ def birth_date_consistent(born: Geboortedatum) -> bool:
 
 
 @rule("CS139", REJECT, Level.CONTENT, WITH_BIRTH_DATE)
+@fast
 def cs139_datum_gebruik_matches(message: Message) -> Iterator[Hit]:
     """A Geboortedatum's DatumGebruik and Datum agree.
 
@@ -241,6 +397,7 @@ def cs139_datum_gebruik_matches(message: Message) -> Iterator[Hit]:
 
 
 @rule("CS318", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cs318_client_is_a_person(message: Message) -> Iterator[Hit]:
     """The client's NaamGebruik is not 6 (niet-natuurlijk persoon)."""
     naam = message.client.naam  # type: ignore[attr-defined]
@@ -254,6 +411,7 @@ _WITHOUT_PARTNER = frozenset({NaamGebruik.EIGEN, NaamGebruik.NIET_NATUURLIJK_PER
 
 
 @rule("CS050", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cs050_naam_gebruik_fits_partnernaam(message: Message) -> Iterator[Hit]:
     """With a Partnernaam, NaamGebruik is 1-4; without one, 1 or 6.
 
@@ -270,6 +428,7 @@ def cs050_naam_gebruik_fits_partnernaam(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD007", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd007_taal_iff_tolk_taal(message: Message) -> Iterator[Hit]:
     """Communicatie has a Taal exactly when its Vorm is 1 (tolk taal)."""
     communicatie = message.client.communicatie  # type: ignore[attr-defined]
@@ -283,6 +442,7 @@ def cd007_taal_iff_tolk_taal(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR061", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def tr061_client_has_a_main_address(message: Message) -> Iterator[Hit]:
     """The client has a Contact with Soort 01 (BRP), 02 (correspondentie) or 03 (verblijf).
 
@@ -294,6 +454,7 @@ def tr061_client_has_a_main_address(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR006", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def tr006_contact_is_reachable(message: Message) -> Iterator[Hit]:
     """Each Contact has a Telefoon, or an Adres with both Huis and Postcode (or all three).
 
@@ -308,6 +469,7 @@ def tr006_contact_is_reachable(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD005", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd005_landcode_iff_postcode(message: Message) -> Iterator[Hit]:
     """An Adres has a LandCode exactly when it has a Postcode."""
     for loc, contact in contacts(message):
@@ -321,6 +483,7 @@ def cd005_landcode_iff_postcode(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD025", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd025_dutch_address_has_huis(message: Message) -> Iterator[Hit]:
     """An Adres with LandCode NL has a Huis."""
     for loc, contact in contacts(message):
@@ -330,6 +493,7 @@ def cd025_dutch_address_has_huis(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD034", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd034_postcode_for_brp_and_verblijf(message: Message) -> Iterator[Hit]:
     """A Contact with Soort 01 (BRP) or 03 (verblijf) has an Adres with a Postcode."""
     for loc, contact in contacts(message):
@@ -339,6 +503,7 @@ def cd034_postcode_for_brp_and_verblijf(message: Message) -> Iterator[Hit]:
 
 
 @rule("CS089", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cs089_dutch_postcode(message: Message) -> Iterator[Hit]:
     """With LandCode NL the Postcode has the Dutch form: four digits (no leading 0), two letters."""
     for loc, contact in contacts(message):
@@ -349,6 +514,7 @@ def cs089_dutch_postcode(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD009", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd009_periode_only_for_tijdelijk(message: Message) -> Iterator[Hit]:
     """Only a Contact with Soort 04 (tijdelijk verblijf) has a Periode."""
     for loc, contact in contacts(message):
@@ -360,6 +526,7 @@ def cd009_periode_only_for_tijdelijk(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD041", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd041_omvang_with_code(message: Message) -> Iterator[Hit]:
     """A line whose Product has a Code has an Omvang.
 
@@ -372,6 +539,7 @@ def cd041_omvang_with_code(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD075", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd075_einddatum_with_budget(message: Message) -> Iterator[Hit]:
     """A line with a Budget has an Einddatum (ToewijzingEinddatum in a 315).
 
@@ -383,6 +551,7 @@ def cd075_einddatum_with_budget(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD076", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd076_einddatum_per_week(message: Message) -> Iterator[Hit]:
     """A line with Frequentie 2 (per week) has an Einddatum (ToewijzingEinddatum in a 315)."""
     for line in product_lines(message):
@@ -392,6 +561,7 @@ def cd076_einddatum_per_week(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD077", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd077_no_omvang_with_budget(message: Message) -> Iterator[Hit]:
     """A line with a Budget has no Omvang.
 
@@ -403,6 +573,7 @@ def cd077_no_omvang_with_budget(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD078", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd078_no_budget_with_omvang(message: Message) -> Iterator[Hit]:
     """A line with an Omvang has no Budget (CD077 seen from the Budget)."""
     for line in product_lines(message):
@@ -411,6 +582,7 @@ def cd078_no_budget_with_omvang(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD079", REJECT, Level.CONTENT, WITH_PRODUCTS)
+@fast
 def cd079_product_without_budget(message: Message) -> Iterator[Hit]:
     """A line without a Budget has a Product (only a budget may be generiek).
 
@@ -431,6 +603,7 @@ def _omvang_without_code(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD080", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def cd080_no_omvang_without_code(message: Message) -> Iterator[Hit]:
     """A ToegewezenProduct without a Code has no Omvang, unless its Einddatum is by 2020-12-31.
 
@@ -440,6 +613,7 @@ def cd080_no_omvang_without_code(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD095", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cd095_no_omvang_without_code(message: Message) -> Iterator[Hit]:
     """An AangevraagdProduct without a Code has no Omvang, unless its ToewijzingEinddatum is by
     2020-12-31 (as CD080)."""
@@ -447,6 +621,7 @@ def cd095_no_omvang_without_code(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD096", REJECT, Level.CONTENT, ("JW317",))
+@fast
 def cd096_no_omvang_without_code(message: Message) -> Iterator[Hit]:
     """A NieuwProduct without a Code has no Omvang, unless its Einddatum is by 2020-12-31
     (as CD080)."""
@@ -464,6 +639,7 @@ def _not_per_day(message: Message) -> Iterator[Hit]:
 
 
 @rule("CS338", REJECT, Level.CONTENT, ("JW301", "JW317"))
+@fast
 def cs338_no_per_day(message: Message) -> Iterator[Hit]:
     """With Eenheid 14, 16, 83 or 84 and an Einddatum after 2020-12-31 or none, the Frequentie
     is 2, 4 or 6.
@@ -474,6 +650,7 @@ def cs338_no_per_day(message: Message) -> Iterator[Hit]:
 
 
 @rule("CS343", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cs343_no_per_day(message: Message) -> Iterator[Hit]:
     """As CS338, for an AangevraagdProduct on its ToewijzingEinddatum."""
     return _not_per_day(message)
@@ -488,6 +665,7 @@ def _product_overlaps(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR302", REJECT, Level.CONTENT, ("JW301",))
+@fast
 def tr302_no_overlapping_toewijzingen(message: Message) -> Iterator[Hit]:
     """The same product occurs more than once in a 301 only with periods that do not overlap.
 
@@ -504,6 +682,7 @@ def tr302_no_overlapping_toewijzingen(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR386", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def tr386_no_overlapping_requests(message: Message) -> Iterator[Hit]:
     """The same product is requested more than once only for periods that do not overlap.
 
@@ -514,6 +693,7 @@ def tr386_no_overlapping_requests(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR410", REJECT, Level.CONTENT, ("JW317",))
+@fast
 def tr410_no_overlapping_new_products(message: Message) -> Iterator[Hit]:
     """The same product occurs in more than one NieuwProduct only with periods that do not overlap.
 
@@ -527,6 +707,7 @@ def tr410_no_overlapping_new_products(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD043", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cd043_beschikking_date_iff_number(message: Message) -> Iterator[Hit]:
     """An AangevraagdProduct has a BeschikkingIngangsdatum exactly with a BeschikkingNummer."""
     for i, a in enumerate(message.client.aangevraagde_producten):  # type: ignore[attr-defined]
@@ -544,6 +725,7 @@ def _verwijzers(message: Message) -> Iterator[tuple[Loc, Any]]:
 
 
 @rule("CD066", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cd066_no_naam_with_agb(message: Message) -> Iterator[Hit]:
     """A Verwijzer of type 02-05 with a ZorgverlenerCode has no Naam."""
     for loc, v in _verwijzers(message):
@@ -552,6 +734,7 @@ def cd066_no_naam_with_agb(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD067", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cd067_naam_without_agb(message: Message) -> Iterator[Hit]:
     """A Verwijzer of type 02-05 without a ZorgverlenerCode has a Naam."""
     for loc, v in _verwijzers(message):
@@ -560,6 +743,7 @@ def cd067_naam_without_agb(message: Message) -> Iterator[Hit]:
 
 
 @rule("CD068", REJECT, Level.CONTENT, ("JW315",))
+@fast
 def cd068_agb_only_for_zorgverleners(message: Message) -> Iterator[Hit]:
     """Only a Verwijzer of type 02-05 has a ZorgverlenerCode.
 
@@ -574,6 +758,7 @@ def cd068_agb_only_for_zorgverleners(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR352", REJECT, Level.CONTENT, ("JW317",))
+@fast
 def tr352_something_to_keep_or_change(message: Message) -> Iterator[Hit]:
     """A verzoek om wijziging has at least one OngewijzigdProduct or TeWijzigenProduct."""
     verzoek = message.client.verzoek  # type: ignore[attr-defined]
@@ -582,6 +767,7 @@ def tr352_something_to_keep_or_change(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR353", REJECT, Level.CONTENT, ("JW317",))
+@fast
 def tr353_something_to_change(message: Message) -> Iterator[Hit]:
     """A verzoek om wijziging has at least one TeWijzigenProduct or NieuwProduct."""
     verzoek = message.client.verzoek  # type: ignore[attr-defined]
@@ -590,6 +776,7 @@ def tr353_something_to_change(message: Message) -> Iterator[Hit]:
 
 
 @rule("TR380", REJECT, Level.CONTENT, ("JW317",))
+@fast
 def tr380_new_product_starts_later(message: Message) -> Iterator[Hit]:
     """A NieuwProduct's GewensteIngangsdatum lies after the Dagtekening.
 
@@ -605,4 +792,5 @@ def tr380_new_product_starts_later(message: Message) -> Iterator[Hit]:
 
 
 __all__ = ["Line", "after_legacy", "birth_date_consistent", "birth_dates", "contacts",
-           "dagtekening", "overlapping", "overlaps", "product_lines", "same_product"]
+           "dagtekening", "fast", "is_clean", "overlapping", "overlaps", "product_lines",
+           "same_product", "years_before"]

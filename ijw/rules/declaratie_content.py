@@ -32,6 +32,7 @@ from ijw.messages.r3_2.codelists import DebetCredit, Eenheid, RetourCode
 from ijw.messages.r3_2.common import GeslotenPeriode
 from ijw.messages.r3_2.declaratie import Declaratie, Jw323, Prestatie
 from ijw.rules import Hit, Loc, rule
+from ijw.rules.content_more import fast, years_before
 
 REJECT = RetourCode.R0001
 JW323 = ("JW323",)
@@ -71,16 +72,6 @@ def signed_amount(p: Prestatie) -> int:
 def last_of_month(day: date) -> date:
     """The last day of ``day``'s calendar month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def years_before(day: date, years: int) -> date | None:
-    """``day`` minus calendar ``years`` (29 February becomes 28 February); ``None`` before 1 AD."""
-    year = day.year - years
-    if year < 1:
-        return None
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return day.replace(year=year)
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -210,6 +201,7 @@ def tr134_dates(message: Message) -> Iterator[tuple[Loc, date]]:
 
 
 @rule("TR134", REJECT, Level.CONTENT, (*JW323, *TR134_MESSAGES))
+@fast
 def tr134_begin_not_after_dagtekening(message: Message) -> Iterator[Hit]:
     """A date is not after the message's Dagtekening (a 323: the periods' Begindatum).
 
@@ -365,6 +357,7 @@ def tr101_keys(message: Message) -> Iterator[tuple[Loc, Hashable]]:
 
 
 @rule("TR101", REJECT, Level.CONTENT, (*JW323, *TR101_MESSAGES))
+@fast
 def tr101_no_duplicate_lines(message: Message) -> Iterator[Hit]:
     """No two lines of a class share their logical key, with their parents' keys, in a message.
 
