@@ -12,7 +12,9 @@ from ijw import api
 from ijw.codelists.products import LIST_ENV, Product, ProductList
 from ijw.errors import ConfigurationError
 from ijw.messages import Message, message_class
+from ijw.retours import class_codes
 from ijw.rules import RULES, Hit
+from ijw.writing import write
 from tests import synth
 from tests.conftest import FIXTURES
 from tests.synth import Prestatie, Toewijzing
@@ -208,3 +210,32 @@ def test_tr381_on_a_323_rejects_the_prestatie() -> None:
         ("declaratie", "clienten", 1, "prestaties", 0, "product_code")]
     assert asked[0] == ("45", "45A04", date(2026, 3, 1))
     assert RULES["TR381"].retourcode.value == "S329"
+
+
+def test_tr381_in_the_325_rejects_only_that_prestatie(tmp_path: Path) -> None:
+    """On an aspecific toewijzing for category 45 (IV075: any code of the category may
+    be declared), a prestatie with a code of another category is rejected with S329
+    on its Prestatie; the other is approved."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    day = date(2026, 1, 20)
+    aspecific = synth.jw301(1, A, "T-1", day, [
+        Toewijzing(1001, START, END, product=("45", None), decided=day)])  # Categorie only
+    declaratie = synth.jw323(A, "D-1", date(2026, 4, 6), [
+        Prestatie("RN-1", 1001, product=AMBULANT), Prestatie("RN-2", 1001, product=WRONG)])
+    (inbox / "10-jw301.xml").write_bytes(write(aspecific, stamp=False))
+    (inbox / "20-jw323.xml").write_bytes(write(declaratie, stamp=False))
+    summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out",
+                               database_url=f"sqlite:///{tmp_path / 'a.db'}", today=TODAY)
+    by_type = {f.message_type: f for f in summary.files}
+    assert by_type["JW301"].outcome == "registered" and not by_type["JW301"].findings
+    outcome = by_type["JW323"]
+    assert outcome.outcome == "partly"
+    assert [(f.rule, f.code) for f in outcome.findings] == [("TR381", "S329")]
+    assert outcome.retour_file is not None
+    answer = api.parse(tmp_path / "out" / outcome.retour_file)
+    # IV087: the Prestatie gets the code, its Client 0200; only rejected prestaties are listed.
+    assert [(where, code) for where, _, code in class_codes(answer)] == [
+        ("Header", "0200"), ("DeclaratieAntwoord", "0200"),
+        ("DeclaratieAntwoord/Client[1]", "0200"),
+        ("DeclaratieAntwoord/Client[1]/Prestatie[1]", "S329")]
