@@ -38,6 +38,7 @@ from ijw.messages.r3_2.declaratie import Jw323
 from ijw.rules import Hit, Loc, rule
 from ijw.rules.context import RuleContext
 from ijw.rules.keys import start_key, stop_key
+from ijw.toewijzing import is_deleted
 
 if TYPE_CHECKING:
     from ijw.rules.declaratie_store import ToewijzingView
@@ -132,8 +133,7 @@ class _Dated(Protocol):
 
 def _deleted(allocation: _Dated) -> bool:
     """A toewijzing removed with Einddatum = Ingangsdatum and reden 13 (or 01): never sent."""
-    return (allocation.einddatum == allocation.ingangsdatum
-            and code_value(allocation.reden_wijziging) in DELETING)
+    return is_deleted(allocation)
 
 
 @dataclass(frozen=True, slots=True)

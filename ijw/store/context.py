@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.codelists.products import ProductList
 from ijw.rules.context import AllocationView
 from ijw.rules.declaratie_store import DeclaratieHistory, EarlierPrestatie, ToewijzingView
 from ijw.rules.store import StopView
@@ -289,11 +290,13 @@ class StoreContext:
     """The rules' questions answered with Core queries over ``connection``."""
 
     def __init__(self, connection: Connection, today: date,
-                 gemeenten: GemeenteList | None = None) -> None:
+                 gemeenten: GemeenteList | None = None,
+                 products: ProductList | None = None) -> None:
         self.connection = connection
         #: The receiver's system date (Europe/Amsterdam), for TR135.
         self.today = today
         self.gemeenten = gemeenten if gemeenten is not None else GemeenteList.load()
+        self.products = products if products is not None else ProductList.load()
         self._memo: dict[tuple[Any, ...], Any] | None = None
 
     @contextmanager
@@ -374,6 +377,10 @@ class StoreContext:
     def gemeente_known(self, code: str, on: date | None) -> bool:
         """TR378: is ``code`` on the CBS list and valid on ``on`` (``None``: today)?"""
         return self.gemeenten.is_valid(code, on if on is not None else self.today)
+
+    def product_known(self, categorie: str, code: str, on: date | None) -> bool:
+        """TR381: is ``code`` a code of ``categorie`` on the product list, valid on ``on``?"""
+        return self.products.is_valid(categorie, code, on)
 
     # -- StoreQuestions -----------------------------------------------------------------------
 
