@@ -145,10 +145,15 @@ def import_paths(
     max_bytes: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int = 1,
+    stop: Callable[[], bool] | None = None,
 ) -> ImportSummary:
     """Import message files and folders into the store; retours go to ``outbox``.
 
-    ``workers`` above 1 runs that many processes (PostgreSQL only).
+    ``workers`` above 1 runs that many processes (PostgreSQL only). ``stop`` is
+    asked between batches (and while waiting for another run's lock): when it
+    returns true the run ends there, is recorded as interrupted and raises
+    :class:`~ijw.errors.ImportInterruptedError`; what was committed stays, and the next run
+    completes the rest.
     """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
@@ -164,7 +169,7 @@ def import_paths(
         )
         from ijw.workers import parallel_import
 
-        return parallel_import(url, [Path(p) for p in paths], options, workers, on_file)
+        return parallel_import(url, [Path(p) for p in paths], options, workers, on_file, stop)
     engine = store or open_store(database_url)
     options = ImportOptions(
         gemeente=gemeente,
@@ -175,7 +180,7 @@ def import_paths(
         max_bytes=max_bytes,
     )
     try:
-        return import_files(engine, [Path(p) for p in paths], options, on_file)
+        return import_files(engine, [Path(p) for p in paths], options, on_file, stop)
     finally:
         if store is None:
             engine.dispose()

@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ijw import api, logs
 from ijw.clock import parse_day
-from ijw.errors import ConfigurationError, IjwError, StoreError
+from ijw.errors import ConfigurationError, IjwError, ImportInterruptedError, StoreError
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
 from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
@@ -165,18 +168,45 @@ def import_(
     day = parse_day(today)
     err = Console(stderr=True)
     show_progress = output is OutputFormat.text and err.is_terminal
-    with Progress(console=err, transient=True, disable=not show_progress) as progress:
+    with (_stop_on_signals() as caught,
+          Progress(console=err, transient=True, disable=not show_progress) as progress):
         task = progress.add_task("importing", total=None)
-        summary = api.import_paths(
-            paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
-            today=day, schemas=api.schema_set(schemas) if schemas else None,
-            on_file=lambda _: progress.advance(task), workers=workers, max_bytes=max_bytes,
-        )
+        try:
+            summary = api.import_paths(
+                paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
+                today=day, schemas=api.schema_set(schemas) if schemas else None,
+                on_file=lambda _: progress.advance(task), workers=workers,
+                max_bytes=max_bytes, stop=lambda: bool(caught),
+            )
+        except ImportInterruptedError as exc:
+            exc.signal = caught[0] if caught else signal.SIGINT
+            raise
     if output is OutputFormat.json:
         typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     else:
         _print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM ask the run to stop after its batch; the list gets the signal.
+
+    A second signal is honoured at once, as a plain interruption.
+    """
+    caught: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if caught:
+            raise KeyboardInterrupt
+        caught.append(signum)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield caught
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _print_summary(summary: ImportSummary) -> None:
@@ -248,7 +278,8 @@ def _fatal(message: str, code: int) -> None:
     """
     message = scrub(message)
     logger = logging.getLogger("ijw")
-    if logger.handlers:  # configured by the command (e.g. --log-format json)
+    if any(isinstance(h.formatter, logs.JsonFormatter) for h in logger.handlers):
+        # --log-format json: the collector gets it too (a text log would repeat the line).
         logger.error("fatal", extra={"error": message, "exit_code": code})
     Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
     sys.exit(code)
@@ -260,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv)  # typer reports usage errors itself, with exit code 2
     except SystemExit:
         raise
+    except ImportInterruptedError as exc:
+        _fatal(str(exc), 128 + (exc.signal or signal.SIGINT))
     except ConfigurationError as exc:
         _fatal(f"error: {exc}", EXIT_USAGE)
     except StoreError as exc:

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
-from ijw.errors import Finding, Level
+from ijw.errors import Finding, ImportInterruptedError, Level
 from ijw.messages import (
     ALL_MESSAGES,
     BY_CODE,
@@ -233,10 +233,16 @@ class Importer:
     """One import run over an engine; :meth:`run` processes the queue."""
 
     def __init__(self, engine: Engine, options: ImportOptions,
-                 on_file: Callable[[FileOutcome], None] | None = None) -> None:
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.engine = engine
         self.options = options
         self.on_file = on_file
+        #: Asked between batches (and while waiting for a lock): true stops the run there.
+        self.stop = stop
+        #: Files planned, and the run's row, once known (see :meth:`interrupted`).
+        self.planned = 0
+        self.run_id: int | None = None
         self.summary = ImportSummary()
         # Every retour states its schema's versions: a schema folder without them is a
         # configuration error now, not a failure after the first batch was stored.
@@ -259,6 +265,7 @@ class Importer:
         if self.engine.dialect.name == "postgresql":
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
+            self.planned = len(queue)
             run_id = self.start_run()
             # Groups another run holds are left for later, then waited for: two
             # hosts on one inbox share the work instead of queueing behind each other.
@@ -270,13 +277,14 @@ class Importer:
                     else:
                         deferred.append((group, items))
             for group, items in deferred:
-                with group_lock(self.engine, group):
+                with group_lock(self.engine, group, stop=self.stop):
                     self.process(items, run_id)
             self.finish_run(run_id)
             return self.summary
-        with import_lock(self.engine):
+        with import_lock(self.engine, stop=self.stop):
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
+            self.planned = len(queue)
             run_id = self.start_run()
             self.process(queue, run_id)
             self.finish_run(run_id)
@@ -291,6 +299,8 @@ class Importer:
         """Process planned files in order, in batches of ``options.batch_size``."""
         size = self.options.batch_size
         for start in range(0, len(queue), size):
+            if self.stop is not None and self.stop():
+                raise ImportInterruptedError
             self._batch(queue[start:start + size], run_id)
 
     def start_run(self) -> int:
@@ -302,15 +312,25 @@ class Importer:
             gone = [r.id for r in stale if not _process_alive(r.pid)]
             if gone:
                 conn.execute(update(RUN).where(RUN.c.id.in_(gone)).values(status="interrupted"))
-            return persist.new_id(conn.execute(insert(RUN).values(
+            self.run_id = persist.new_id(conn.execute(insert(RUN).values(
                 started_at=persist.now(), host=host, pid=os.getpid(),
                 status="running",
             )))
+            return self.run_id
 
-    def finish_run(self, run_id: int) -> None:
+    def interrupted(self) -> ImportInterruptedError:
+        """Record the run as interrupted (what it committed stays); the error to raise."""
+        if self.run_id is not None:
+            try:
+                self.finish_run(self.run_id, status="interrupted")
+            except Exception:  # the next run marks it, once this process is gone
+                log.warning("could not record the run as interrupted")
+        return ImportInterruptedError(len(self.summary.files), self.planned)
+
+    def finish_run(self, run_id: int, status: str = "finished") -> None:
         with self.engine.begin() as conn:
             conn.execute(update(RUN).where(RUN.c.id == run_id).values(
-                finished_at=persist.now(), status="finished",
+                finished_at=persist.now(), status=status,
                 summary=json.dumps(self.summary.to_json()["counts"]),
             ))
 
@@ -610,6 +630,16 @@ def groups(queue: list[_Queued]) -> list[tuple[str, list[_Queued]]]:
 
 
 def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
-                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
-    """Import files and folders; see the module docstring for the guarantees."""
-    return Importer(engine, options, on_file).run(paths)
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 stop: Callable[[], bool] | None = None) -> ImportSummary:
+    """Import files and folders; see the module docstring for the guarantees.
+
+    ``stop`` is asked between batches and while waiting for another run's lock;
+    when it returns true the run ends there, is recorded as interrupted and
+    raises :class:`~ijw.errors.ImportInterruptedError` (what was committed stays).
+    """
+    importer = Importer(engine, options, on_file, stop)
+    try:
+        return importer.run(paths)
+    except (ImportInterruptedError, KeyboardInterrupt):
+        raise importer.interrupted() from None

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+
+from ijw.errors import ImportInterruptedError
+
+#: Seconds between two attempts at a lock another run holds (a waiting run stays stoppable).
+POLL_SECONDS = 0.2
+
+#: Asked while waiting: true when the run should stop instead (a signal came).
+StopCheck = Callable[[], bool]
 
 
 def group_key(group: str) -> int:
@@ -27,20 +36,23 @@ def group_key(group: str) -> int:
 
 
 @contextmanager
-def group_lock(engine: Engine, group: str, *, wait: bool = True) -> Iterator[bool]:
+def group_lock(engine: Engine, group: str, *, wait: bool = True,
+               stop: StopCheck | None = None) -> Iterator[bool]:
     """Hold the PostgreSQL advisory lock of ``group`` for the block.
 
     With ``wait=False`` the block gets ``False`` at once when another holder
     has the group (and nothing is held); otherwise it waits and gets ``True``.
+    A wait asks ``stop`` between attempts and raises :class:`ImportInterruptedError` when it
+    says so.
     """
     key = {"k": group_key(group)}
     with engine.connect() as conn:
-        if wait:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), key)
-            held = True
-        else:
+        while True:
             held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), key).scalar())
-        conn.commit()
+            conn.commit()
+            if held or not wait:
+                break
+            _pause(stop)
         try:
             yield held
         finally:
@@ -50,11 +62,13 @@ def group_lock(engine: Engine, group: str, *, wait: bool = True) -> Iterator[boo
 
 
 @contextmanager
-def import_lock(engine: Engine) -> Iterator[None]:
-    """Hold a SQLite store's import lock for the duration of the block (blocking).
+def import_lock(engine: Engine, *, stop: StopCheck | None = None) -> Iterator[None]:
+    """Hold a SQLite store's import lock for the duration of the block (waits for it).
 
     A file lock beside the database file; an in-memory store needs none.
     PostgreSQL imports lock per dependency group instead (:func:`group_lock`).
+    A wait asks ``stop`` between attempts and raises :class:`ImportInterruptedError` when
+    it says so.
     """
     if engine.dialect.name != "sqlite":
         raise ValueError("import_lock is for SQLite stores; PostgreSQL locks per group")
@@ -63,8 +77,19 @@ def import_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     with Path(f"{database}.lock").open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                _pause(stop)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pause(stop: StopCheck | None) -> None:
+    if stop is not None and stop():
+        raise ImportInterruptedError
+    time.sleep(POLL_SECONDS)
