@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from ijw import api, logs
 from ijw.clock import parse_day
 from ijw.errors import ConfigurationError, IjwError, ImportInterruptedError, StoreError
-from ijw.importing import ImportSummary
+from ijw.importing import TAKEN, ImportSummary
 from ijw.monitor_cli import monitor_command
 from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
 from ijw.policy.cli import continuity_command, referrals_app
@@ -229,6 +229,9 @@ def _print_summary(summary: ImportSummary) -> None:
             for finding in item.findings:
                 console.print(f"[yellow]warning[/yellow] {escape(finding.render())}",
                               highlight=False, soft_wrap=True)
+    taken = sum(item.reason == TAKEN for item in summary.files if item.outcome == "skipped")
+    if taken:
+        console.print(f"{taken} file(s) skipped (taken by another run).", highlight=False)
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:

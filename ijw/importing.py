@@ -14,6 +14,7 @@ published from the bytes just built (not read back from the store).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
@@ -66,6 +67,8 @@ STEP = {m.message_type: m.step for m in ALL_MESSAGES if m.step is not None}
 #: Findings that keep a message the gemeente sent (301, 319) out of the store.
 REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
 PROCESSED = frozenset({"accepted", "rejected", "registered", "retour", "skipped"})
+#: The reason of a file skipped because another run moved it away (``--move-to``).
+TAKEN = "taken by another run"
 BATCH_SIZE = 200
 
 
@@ -132,6 +135,8 @@ class ImportSummary:
             "ok": self.ok,
             "retours_written": self.retours_written,
             "counts": by_type,
+            "taken_by_another_run": sum(f.reason == TAKEN for f in self.files
+                                        if f.outcome == "skipped"),
             "problems": [
                 {"file": f.file, "outcome": f.outcome, "message_type": f.message_type,
                  "reason": f.reason}
@@ -412,6 +417,8 @@ class Importer:
     def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, result: ReadResult,
              run_id: int, *, isolate: bool) -> FileOutcome:
         path = queued.path
+        if result.message is None and self._taken(path):
+            return FileOutcome(str(path), "skipped", reason=TAKEN)
         if result.message is None:
             verdict = "invalid" if result.level is Level.XSD else "quarantined"
             reason = "; ".join(f.render() for f in result.findings[:5])
@@ -441,6 +448,20 @@ class Importer:
             return FileOutcome(str(path), "failed", message.message_type, result.sha256,
                                reason="the store refused it (a uniqueness rule); see the log")
         return outcome
+
+    def _taken(self, path: Path) -> bool:
+        """True when ``path`` is gone and a file of its name is in the ``--move-to`` folders.
+
+        Overlapping runs (PostgreSQL) see the same inbox; a file another run has
+        processed and moved meanwhile cannot be read, and is not a problem.
+        """
+        move_to = self.options.move_to
+        if move_to is None or path.exists():
+            return False
+        renamed = f"{glob.escape(path.stem)}.{'[0-9a-f]' * 12}{glob.escape(path.suffix)}"
+        return any((move_to / folder / path.name).exists()
+                   or any((move_to / folder).glob(renamed))
+                   for folder in ("accepted", "rejected", "quarantine"))
 
     def _check(self, message: Message, ctx: StoreContext, file: str) -> list[_Checked]:
         """Level 2 first; only a message that passes it is compared (levels 3 and 4)."""
