@@ -114,20 +114,21 @@ def validate(
     return ValidationReport(tuple(iter_validate(paths, schemas=schemas, max_bytes=max_bytes)))
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> Engine:
+def open_store(url: str | None = None, *, create: bool = True,
+               create_folder: bool = False) -> Engine:
     """An engine on the store (``url``, ``IJW_DATABASE_URL`` or the SQLite default).
 
     A SQLite store is created and migrated on first use (unless ``create`` is
     false: commands that only read refuse a missing store instead of reporting
-    on an empty one); a PostgreSQL store must have been migrated with
-    ``ijw db upgrade``.
+    on an empty one), in a folder that exists, or with ``create_folder`` in a
+    new one; a PostgreSQL store must have been migrated with ``ijw db upgrade``.
     """
     resolved = db.resolve_url(url)
     path = db.sqlite_path(resolved)
     if not create and path is not None and not path.exists():
         raise ConfigurationError(
             f"no store at {path}: import messages first, or pass --db / IJW_DATABASE_URL")
-    engine = db.make_engine(resolved)
+    engine = db.make_engine(resolved, create_folder=create_folder)
     db.ensure_schema(engine)
     return engine
 
@@ -146,6 +147,7 @@ def import_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int = 1,
     stop: Callable[[], bool] | None = None,
+    create_folder: bool = False,
 ) -> ImportSummary:
     """Import message files and folders into the store; retours go to ``outbox``.
 
@@ -153,7 +155,8 @@ def import_paths(
     asked between batches (and while waiting for another run's lock): when it
     returns true the run ends there, is recorded as interrupted and raises
     :class:`~ijw.errors.ImportInterruptedError`; what was committed stays, and the next run
-    completes the rest.
+    completes the rest. A new SQLite store is made only in a folder that exists,
+    or with ``create_folder``.
     """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
@@ -170,7 +173,7 @@ def import_paths(
         from ijw.workers import parallel_import
 
         return parallel_import(url, [Path(p) for p in paths], options, workers, on_file, stop)
-    engine = store or open_store(database_url)
+    engine = store or open_store(database_url, create_folder=create_folder)
     options = ImportOptions(
         gemeente=gemeente,
         outbox=Path(outbox),

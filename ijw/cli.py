@@ -31,7 +31,14 @@ from ijw.clock import parse_day
 from ijw.errors import ConfigurationError, IjwError, ImportInterruptedError, StoreError
 from ijw.importing import TAKEN, ImportSummary
 from ijw.monitor_cli import monitor_command
-from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
+from ijw.options import (
+    CreateOption,
+    DbOption,
+    MaxBytesOption,
+    PathsArgument,
+    SchemasOption,
+    TodayOption,
+)
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.store import db as store_db
@@ -153,6 +160,7 @@ def import_(
                           help="Worker processes (above 1 needs PostgreSQL).")
     ] = 1,
     max_bytes: MaxBytesOption = None,
+    create: CreateOption = False,
 ) -> None:
     """Import messages into the store, check them and write the retours.
 
@@ -166,6 +174,7 @@ def import_(
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
     day = parse_day(today)
+    store = store_db.store_name(db_url)
     err = Console(stderr=True)
     show_progress = output is OutputFormat.text and err.is_terminal
     with (_stop_on_signals() as caught,
@@ -176,15 +185,15 @@ def import_(
                 paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
                 today=day, schemas=api.schema_set(schemas) if schemas else None,
                 on_file=lambda _: progress.advance(task), workers=workers,
-                max_bytes=max_bytes, stop=lambda: bool(caught),
+                max_bytes=max_bytes, stop=lambda: bool(caught), create_folder=create,
             )
         except ImportInterruptedError as exc:
             exc.signal = caught[0] if caught else signal.SIGINT
             raise
     if output is OutputFormat.json:
-        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps({"store": store, **summary.to_json()}, ensure_ascii=False))
     else:
-        _print_summary(summary)
+        _print_summary(summary, store)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
 
 
@@ -209,8 +218,9 @@ def _stop_on_signals() -> Iterator[list[int]]:
             signal.signal(number, handler)
 
 
-def _print_summary(summary: ImportSummary) -> None:
+def _print_summary(summary: ImportSummary, store: str) -> None:
     console = Console()
+    console.print(f"store: {store}", highlight=False, markup=False, soft_wrap=True)
     if not summary.files and not summary.retours_written:
         console.print("Nothing to import.")
         return
@@ -248,13 +258,14 @@ app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")
-def db_upgrade(db_url: DbOption = None) -> None:
+def db_upgrade(db_url: DbOption = None, create: CreateOption = False) -> None:
     """Migrate the database to the newest revision.
 
     Example: ijw db upgrade --db postgresql+psycopg://ijw@dbhost/ijw
     """
     url = store_db.resolve_url(db_url)
-    store_db.upgrade(url)
+    typer.echo(f"store: {store_db.store_name(url)}")
+    store_db.upgrade(url, create_folder=create)
     typer.echo(f"database at revision {store_db.current(url)}")
 
 
@@ -262,14 +273,24 @@ def db_upgrade(db_url: DbOption = None) -> None:
 def db_current(db_url: DbOption = None) -> None:
     """Show the database's migration revision; exit 1 when it needs `ijw db upgrade`.
 
+    A store migrated by a newer ijw (a revision this one does not know) exits 2:
+    upgrade ijw, not the store.
+
     Example: ijw db current
     """
     url = store_db.resolve_url(db_url)
+    name = store_db.store_name(url)
+    typer.echo(f"store: {name}")
     found, head = store_db.current(url), store_db.head()
     if found == head:
         typer.echo(f"{found} (up to date)")
         return
-    typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: run `ijw db upgrade`)")
+    if found is not None and not store_db.known(found):
+        raise ConfigurationError(
+            f"the store is at revision {found}, which this ijw (newest {head}) does not know: "
+            "it was migrated by a newer ijw; use that version (or newer), do not downgrade")
+    typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: "
+               f"run `ijw db upgrade --db {name}`)")
     raise typer.Exit(EXIT_INVALID)
 
 
