@@ -47,6 +47,7 @@ from ijw.rules import Rule, all_rules
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
 from ijw.store import db
+from ijw.store.check import StoreCheck, check_store
 from ijw.writing import write
 
 
@@ -203,9 +204,11 @@ __all__ = [
     "Message",
     "MessageInfo",
     "ReadResult",
+    "StoreCheck",
     "ValidationReport",
     "allocations",
     "answer_spic_317s",
+    "check_store",
     "client_overview",
     "decide",
     "explain",

@@ -253,7 +253,8 @@ app.command("continuity")(continuity_command)
 app.add_typer(referrals_app, name="referrals")
 
 db_app = typer.Typer(
-    help="The store's database: migrations. Example: ijw db upgrade", no_args_is_help=True)
+    help="The store's database: migrations and checks. Example: ijw db upgrade",
+    no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -292,6 +293,38 @@ def db_current(db_url: DbOption = None) -> None:
     typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: "
                f"run `ijw db upgrade --db {name}`)")
     raise typer.Exit(EXIT_INVALID)
+
+
+@db_app.command("check")
+def db_check(
+    db_url: DbOption = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text, or json (one object).")
+    ] = OutputFormat.text,
+) -> None:
+    """Check the store: storage integrity, migration state, row counts, orphaned rows.
+
+    Exit 0: no problems; 1: problems found (restore from backup, see the operator
+    guide); 2: usage error or no store; 3: the database cannot be reached.
+    It only reads, so it can run beside the import job.
+
+    Example: ijw db check --db sqlite:////srv/ijw/ijw.db
+    """
+    result = api.check_store(db_url)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(f"store: {result.store}")
+        typer.echo(f"revision: {result.revision or 'not migrated'} (this ijw: {result.head})")
+        rows = ", ".join(f"{t} {n}" for t, n in sorted(result.counts.items()))
+        typer.echo(f"rows: {rows or 'none could be read'}")
+        for note in result.notes:
+            typer.echo(f"note: {note}")
+        for problem in result.problems:
+            typer.echo(f"problem: {problem}")
+        typer.echo(f"{len(result.problems)} problem(s) found" if result.problems
+                   else "no problems found")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
 def _fatal(message: str, code: int) -> None:
