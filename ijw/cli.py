@@ -46,6 +46,12 @@ from ijw.workers import describe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
+#: Rejected files listed in the import summary on a terminal (JSON lists them all).
+REJECTED_SHOWN = 20
+
+#: Set by a command run with ``--format json``: a fatal error is a JSON object on stdout too.
+_json_output: list[bool] = []
+
 app = typer.Typer(
     name="ijw",
     help="Process iJw 3.2 (Jeugdwet) messages: validate, import, answer, decide.",
@@ -75,6 +81,8 @@ def validate(
 
     Example: ijw validate inbox/ --format json
     """
+    if output is OutputFormat.json:
+        _json_output.append(True)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
@@ -170,6 +178,8 @@ def import_(
     Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
     """
     logs.configure(log_format.value, log_level.value)
+    if output is OutputFormat.json:
+        _json_output.append(True)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
@@ -228,6 +238,15 @@ def _print_summary(summary: ImportSummary, store: str) -> None:
     for (kind, outcome), n in sorted(summary.counts().items()):
         table.add_row(kind, outcome, str(n))
     console.print(table)
+    rejected = [item for item in summary.files if item.outcome == "rejected"]
+    shown = rejected[:REJECTED_SHOWN] if console.is_terminal else rejected
+    for item in shown:
+        codes = "; ".join(f"{c['code']} {c['meaning']}" for c in item.retourcodes())
+        console.print(f"[red]rejected[/red] {escape(item.file)}: {escape(codes)}",
+                      highlight=False, soft_wrap=True)
+    if len(shown) < len(rejected):
+        console.print(f"and {len(rejected) - len(shown)} more rejected "
+                      "(--format json lists them all)", highlight=False)
     for item in summary.files:
         if not item.processed:
             # File names and findings are data: "[xsd]" or "[facet ...]" is not markup.
@@ -310,6 +329,8 @@ def db_check(
 
     Example: ijw db check --db sqlite:////srv/ijw/ijw.db
     """
+    if output is OutputFormat.json:
+        _json_output.append(True)
     result = api.check_store(db_url)
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
@@ -339,11 +360,14 @@ def _fatal(message: str, code: int) -> None:
         # --log-format json: the collector gets it too (a text log would repeat the line).
         logger.error("fatal", extra={"error": message, "exit_code": code})
     Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
+    if _json_output:
+        typer.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
     sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ijw`` console script."""
+    _json_output.clear()
     try:
         app(args=argv)  # typer reports usage errors itself, with exit code 2
     except SystemExit:

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.codelists.wj001 import meaning
 from ijw.errors import Finding, ImportInterruptedError, Level
 from ijw.messages import (
     ALL_MESSAGES,
@@ -102,6 +103,19 @@ class FileOutcome:
         """True unless the file could not be processed (it needs an operator)."""
         return self.outcome in PROCESSED
 
+    def retourcodes(self) -> list[dict[str, str | None]]:
+        """Each finding with a retourcode: its code, WJ001 meaning, rule and element."""
+        return [{"code": f.code, "meaning": meaning(f.code), "rule": f.rule, "path": f.path}
+                for f in self.findings if f.code]
+
+    def rejection(self) -> str:
+        """Why a rejected file was rejected, one line per retourcode (for people)."""
+        lines = [f"{c['code']} {c['meaning']} ({c['rule']}"
+                 + (f", {c['path']})" if c["path"] else ")") for c in self.retourcodes()]
+        if self.retour_file:
+            lines.append(f"retour: {self.retour_file}")
+        return "\n".join(lines)
+
 
 @dataclass(slots=True)
 class ImportSummary:
@@ -143,6 +157,11 @@ class ImportSummary:
                 for f in self.files if not f.processed
             ],
             # Messages the gemeente sent, stored although a rule found something.
+            "rejected": [
+                {"file": f.file, "message_type": f.message_type, "retour": f.retour_file,
+                 "retourcodes": f.retourcodes()}
+                for f in self.files if f.outcome == "rejected"
+            ],
             "warnings": [
                 {"file": f.file, "message_type": f.message_type,
                  "findings": [x.render() for x in f.findings]}
@@ -629,6 +648,9 @@ class Importer:
         if folder == "quarantine":
             (target.parent / f"{target.name}.reason.txt").write_text(
                 (outcome.reason or outcome.outcome) + "\n", encoding="utf-8")
+        elif outcome.outcome == "rejected":
+            (target.parent / f"{target.name}.reason.txt").write_text(
+                outcome.rejection() + "\n", encoding="utf-8")
         shutil.move(str(path), str(target))
 
 

@@ -132,7 +132,7 @@ def test_move_to_sorts_files_and_explains_quarantine(tmp_path: Path) -> None:
     summary = _import(inbox, f"sqlite:///{tmp_path}/s.db", tmp_path / "out", move_to=done)
     assert not any(p.is_file() for p in inbox.rglob("*"))
     assert len(list((done / "accepted").iterdir())) == 24
-    assert len(list((done / "rejected").iterdir())) == 3
+    assert len(list((done / "rejected").glob("*.xml"))) == 3
     assert (done / "quarantine" / "notes.txt").exists()
     reason = (done / "quarantine" / "notes.txt.reason.txt").read_text()
     assert "not well-formed" in reason
