@@ -235,7 +235,7 @@ def _print_summary(summary: ImportSummary, store: str) -> None:
         console.print("Nothing to import.")
         return
     table = Table("message", "outcome", "files", title="ijw import")
-    for (kind, outcome), n in sorted(summary.counts().items()):
+    for (kind, outcome), n in sorted(summary.counts.items()):
         table.add_row(kind, outcome, str(n))
     console.print(table)
     rejected = [item for item in summary.files if item.outcome == "rejected"]

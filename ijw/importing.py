@@ -124,6 +124,7 @@ class ImportSummary:
     files: list[FileOutcome] = field(default_factory=list)
     retours_written: int = 0
 
+    @property
     def counts(self) -> dict[tuple[str, str], int]:
         """Number of files per (message type, outcome)."""
         return dict(Counter((f.message_type or "-", f.outcome) for f in self.files))
@@ -141,7 +142,7 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         """The machine-readable summary."""
         by_type: dict[str, dict[str, int]] = {}
-        for (kind, outcome), n in sorted(self.counts().items()):
+        for (kind, outcome), n in sorted(self.counts.items()):
             by_type.setdefault(kind, {})[outcome] = n
         return {
             "files": len(self.files),
@@ -630,7 +631,7 @@ class Importer:
         log.info("file", extra={"file": str(path), "message_type": outcome.message_type,
                                 "outcome": outcome.outcome, "retour": outcome.retour_file})
         move_to = self.options.move_to
-        if move_to is None or not path.exists():
+        if move_to is None or not (path.exists() or path.is_symlink()):  # a dangling link too
             return
         if outcome.outcome in ("accepted", "registered", "retour"):
             folder = "accepted"

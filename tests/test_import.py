@@ -54,7 +54,7 @@ def _retour_codes(path: Path) -> list[str]:
 def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     first = _import(DEMO, db_url, outbox)
-    counts = first.counts()
+    counts = first.counts
     assert counts[("JW301", "registered")] == 6
     assert counts[("JW315", "accepted")] == 6
     assert counts[("JW305", "accepted")] == 6
