@@ -190,6 +190,7 @@ def import_paths(
     workers: int = 1,
     stop: Callable[[], bool] | None = None,
     create_folder: bool = False,
+    on_planned: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import message files and folders into the store; retours go to ``outbox``.
 
@@ -201,7 +202,9 @@ def import_paths(
     returns true the run ends there, is recorded as interrupted and raises
     :class:`~ijw.errors.ImportInterruptedError`; what was committed stays, and the next run
     completes the rest. A new SQLite store is made only in a folder that exists,
-    or with ``create_folder``.
+    or with ``create_folder``. ``on_planned`` is told how many files the run will
+    process once it knows (before the first); ``on_file`` then gets each file's
+    outcome after its commit.
     """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
@@ -223,7 +226,7 @@ def import_paths(
         )
         from ijw.workers import parallel_import
 
-        return parallel_import(url, found, options, workers, on_file, stop)
+        return parallel_import(url, found, options, workers, on_file, stop, on_planned)
     engine = store or open_store(database_url, create_folder=create_folder)
     options = ImportOptions(
         gemeente=gemeente,
@@ -234,7 +237,7 @@ def import_paths(
         max_bytes=max_bytes,
     )
     try:
-        return import_files(engine, found, options, on_file, stop)
+        return import_files(engine, found, options, on_file, stop, on_planned)
     finally:
         if store is None:
             engine.dispose()

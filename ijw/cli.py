@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
@@ -169,6 +176,10 @@ def import_(
     ] = 1,
     max_bytes: MaxBytesOption = None,
     create: CreateOption = False,
+    progress_every: Annotated[
+        float, typer.Option("--progress-every", metavar="SECONDS", min=0.1,
+                            help="Off a terminal, log the progress at info this often.")
+    ] = 60.0,
 ) -> None:
     """Import messages into the store, check them and write the retours.
 
@@ -187,14 +198,27 @@ def import_(
     store = store_db.store_name(db_url)
     err = Console(stderr=True)
     show_progress = output is OutputFormat.text and err.is_terminal
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TimeRemainingColumn())
     with (_stop_on_signals() as caught,
-          Progress(console=err, transient=True, disable=not show_progress) as progress):
+          Progress(*columns, console=err, transient=True, disable=not show_progress)
+          as progress):
         task = progress.add_task("importing", total=None)
+        report = _ProgressLog(progress_every, enabled=not err.is_terminal)
+
+        def planned(total: int) -> None:
+            progress.update(task, total=total)
+            report.total = total
+
+        def done(_: object) -> None:
+            progress.advance(task)
+            report.advance()
+
         try:
             summary = api.import_paths(
                 paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
                 today=day, schemas=api.schema_set(schemas) if schemas else None,
-                on_file=lambda _: progress.advance(task), workers=workers,
+                on_file=done, on_planned=planned, workers=workers,
                 max_bytes=max_bytes, stop=lambda: bool(caught), create_folder=create,
             )
         except ImportInterruptedError as exc:
@@ -205,6 +229,25 @@ def import_(
     else:
         _print_summary(summary, store)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
+
+
+class _ProgressLog:
+    """Off a terminal: an info line ``progress`` (done, total) every ``every`` seconds."""
+
+    def __init__(self, every: float, *, enabled: bool) -> None:
+        self.every, self.enabled = every, enabled
+        self.total = 0
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def advance(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.enabled and now - self.last >= self.every:
+            self.last = now
+            logging.getLogger("ijw.import").info(
+                "progress", extra={"done": self.done, "total": self.total,
+                                   "seconds": round(now - self.started, 1)})
 
 
 @contextmanager

@@ -268,6 +268,8 @@ class Importer:
         #: Files planned, and the run's row, once known (see :meth:`interrupted`).
         self.planned = 0
         self.run_id: int | None = None
+        #: Told how many files the run has planned, once it has (a progress bar's total).
+        self.on_planned: Callable[[int], None] | None = None
         self.summary = ImportSummary()
         # Every retour states its schema's versions: a schema folder without them is a
         # configuration error now, not a failure after the first batch was stored.
@@ -290,7 +292,7 @@ class Importer:
         if self.engine.dialect.name == "postgresql":
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
-            self.planned = len(queue)
+            self.planned = self._planned(queue)
             run_id = self.start_run()
             # Groups another run holds are left for later, then waited for: two
             # hosts on one inbox share the work instead of queueing behind each other.
@@ -309,7 +311,7 @@ class Importer:
         with import_lock(self.engine, stop=self.stop):
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
-            self.planned = len(queue)
+            self.planned = self._planned(queue)
             run_id = self.start_run()
             self.process(queue, run_id)
             self.finish_run(run_id)
@@ -342,6 +344,11 @@ class Importer:
                 status="running",
             )))
             return self.run_id
+
+    def _planned(self, queue: list[_Queued]) -> int:
+        if self.on_planned is not None:
+            self.on_planned(len(queue))
+        return len(queue)
 
     def interrupted(self) -> ImportInterruptedError:
         """Record the run as interrupted (what it committed stays); the error to raise."""
@@ -675,7 +682,8 @@ def groups(queue: list[_Queued]) -> list[tuple[str, list[_Queued]]]:
 
 def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
                  on_file: Callable[[FileOutcome], None] | None = None,
-                 stop: Callable[[], bool] | None = None) -> ImportSummary:
+                 stop: Callable[[], bool] | None = None,
+                 on_planned: Callable[[int], None] | None = None) -> ImportSummary:
     """Import files and folders; see the module docstring for the guarantees.
 
     ``stop`` is asked between batches and while waiting for another run's lock;
@@ -683,6 +691,7 @@ def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
     raises :class:`~ijw.errors.ImportInterruptedError` (what was committed stays).
     """
     importer = Importer(engine, options, on_file, stop)
+    importer.on_planned = on_planned
     try:
         return importer.run(paths)
     except (ImportInterruptedError, KeyboardInterrupt):

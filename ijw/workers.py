@@ -110,6 +110,7 @@ def parallel_import(
     workers: int,
     on_file: Callable[[FileOutcome], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    on_planned: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import with ``workers`` processes (PostgreSQL only); the summary keeps queue order.
 
@@ -128,6 +129,8 @@ def parallel_import(
     recovered = main.flush_outbox()
     queue = plan(paths, main.skip_dirs(), main.max_bytes)
     main.planned = len(queue)
+    if on_planned is not None:
+        on_planned(len(queue))
     run_id = main.start_run()
     if stop is not None and stop():
         error = main.interrupted()

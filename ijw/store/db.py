@@ -256,8 +256,8 @@ def make_engine(url: str | URL | None = None, *, check: bool = True,
         connect_args = dict(options.pop("connect_args", {}))
         if "connect_timeout" not in parsed.query:
             connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT)
-        if "application_name" not in parsed.query:
-            connect_args.setdefault("application_name", "ijw")
+        if "application_name" not in parsed.query:  # ijw/PID: who holds a lock
+            connect_args.setdefault("application_name", f"ijw/{os.getpid()}")
         options.setdefault("pool_pre_ping", True)
     try:
         engine = create_engine(parsed, connect_args=connect_args, **options)
