@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ijw.clock import today_in_amsterdam
-from ijw.codelists.cbs import LIST_ENV, GemeenteList
 from ijw.errors import (
     ConfigurationError,
     Finding,
@@ -208,11 +207,6 @@ def import_paths(
     """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
-    known = GemeenteList.load()  # IJW_CBS_GEMEENTEN or the shipped list
-    if gemeente not in known:
-        raise ConfigurationError(
-            f"gemeente {gemeente} is not a CBS gemeentecode (--gemeente / IJW_GEMEENTE; "
-            f"{LIST_ENV} if your list is not the shipped one)")
     if workers < 1:
         raise ConfigurationError("--workers must be at least 1")
     found = input_paths(paths)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -76,23 +74,3 @@ def test_parse_results_can_be_narrowed_with_the_exported_classes() -> None:
     assert issubclass(api.InvalidMessageError, api.IjwError)
     with pytest.raises(api.InvalidMessageError):
         api.parse(b"<not-a-message/>")
-
-
-def test_an_own_gemeentecode_not_on_the_cbs_list_is_a_usage_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    env = {**os.environ, "IJW_TODAY": TODAY.isoformat()}
-    done = subprocess.run(
-        [sys.executable, "-m", "ijw", "import", str(DEMO), "--gemeente", "0636",
-         "--outbox", "out", "--db", "sqlite:///ijw.db"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert done.stderr.startswith("error: gemeente 0636 is not a CBS gemeentecode")
-    assert not (tmp_path / "ijw.db").exists() and not (tmp_path / "out").exists()
-
-    own = tmp_path / "gemeenten.csv"  # an operator's list that has it
-    own.write_text("code,naam,geldig_van,geldig_tot\n0636,Proefgemeente,,\n", encoding="utf-8")
-    monkeypatch.setenv("IJW_CBS_GEMEENTEN", str(own))
-    summary = api.import_paths(DEMO, gemeente="0636", outbox=tmp_path / "out",
-                               database_url=f"sqlite:///{tmp_path}/s.db", today=TODAY)
-    assert {f.outcome for f in summary.files} == {"other_gemeente"}
