@@ -12,6 +12,7 @@ municipal systems call them directly::
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,9 +25,24 @@ from sqlalchemy import Connection, Engine
 from ijw import declarations
 from ijw.clock import today_in_amsterdam
 from ijw.declarations import ApprovedTotal, DeclarationMonth
-from ijw.errors import ConfigurationError, Finding
+from ijw.errors import (
+    ConfigurationError,
+    Finding,
+    IjwError,
+    ImportInterruptedError,
+    InvalidMessageError,
+    Level,
+    SchemaError,
+    StoreError,
+)
 from ijw.importing import FileOutcome, ImportOptions, ImportSummary, import_files
 from ijw.messages import Message
+from ijw.messages.r3_2.antwoord import Jw319, Jw320
+from ijw.messages.r3_2.start import Jw305, Jw306
+from ijw.messages.r3_2.stop import Jw307, Jw308
+from ijw.messages.r3_2.toewijzing import Jw301, Jw302
+from ijw.messages.r3_2.verzoek_toewijzing import Jw315, Jw316
+from ijw.messages.r3_2.verzoek_wijziging import Jw317, Jw318
 from ijw.policy.api import (
     ContinuityReport,
     answer_spic_317s,
@@ -49,7 +65,29 @@ from ijw.rules import Rule, all_rules
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
 from ijw.store import db
+from ijw.store.check import StoreCheck, check_store
 from ijw.writing import write
+
+#: One path (a file or a folder, as text or a path) or several.
+PathsLike = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def input_paths(paths: PathsLike) -> list[Path]:
+    """``paths`` as a list: one path (never iterated as characters) or several.
+
+    A path that does not exist raises :class:`ConfigurationError`, as on the
+    command line (a dangling symbolic link exists here: reading it reports it).
+    """
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    found: list[Path] = []
+    for item in items:
+        if not isinstance(item, str | os.PathLike):
+            raise TypeError(f"a path is a str or os.PathLike, not {type(item).__name__}")
+        path = Path(item)
+        if not path.exists() and not path.is_symlink():
+            raise ConfigurationError(f"{path}: no such file or folder")
+        found.append(path)
+    return found
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -95,19 +133,22 @@ def schema_set(folder: Path | None = None) -> SchemaSet:
 
 
 def iter_validate(
-    paths: Iterable[str | Path],
+    paths: PathsLike,
     *,
     schemas: SchemaSet | None = None,
     max_bytes: int | None = None,
 ) -> Iterator[ReadResult]:
-    """Validate files and folders (recursively), one result per file, as they are read."""
+    """Validate files and folders (recursively), one result per file, as they are read.
+
+    ``paths`` is one path or several; a missing one raises at once.
+    """
+    found = input_paths(paths)
     schema = schemas or schema_set()
-    for path in iter_files([Path(p) for p in paths]):
-        yield read(path, schemas=schema, max_bytes=max_bytes)
+    return (read(path, schemas=schema, max_bytes=max_bytes) for path in iter_files(found))
 
 
 def validate(
-    paths: Iterable[str | Path],
+    paths: PathsLike,
     *,
     schemas: SchemaSet | None = None,
     max_bytes: int | None = None,
@@ -116,26 +157,27 @@ def validate(
     return ValidationReport(tuple(iter_validate(paths, schemas=schemas, max_bytes=max_bytes)))
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> Engine:
+def open_store(url: str | None = None, *, create: bool = True,
+               create_folder: bool = False) -> Engine:
     """An engine on the store (``url``, ``IJW_DATABASE_URL`` or the SQLite default).
 
     A SQLite store is created and migrated on first use (unless ``create`` is
     false: commands that only read refuse a missing store instead of reporting
-    on an empty one); a PostgreSQL store must have been migrated with
-    ``ijw db upgrade``.
+    on an empty one), in a folder that exists, or with ``create_folder`` in a
+    new one; a PostgreSQL store must have been migrated with ``ijw db upgrade``.
     """
     resolved = db.resolve_url(url)
     path = db.sqlite_path(resolved)
     if not create and path is not None and not path.exists():
         raise ConfigurationError(
             f"no store at {path}: import messages first, or pass --db / IJW_DATABASE_URL")
-    engine = db.make_engine(resolved)
+    engine = db.make_engine(resolved, create_folder=create_folder)
     db.ensure_schema(engine)
     return engine
 
 
 def import_paths(
-    paths: Iterable[str | Path],
+    paths: PathsLike,
     *,
     gemeente: str,
     outbox: str | Path,
@@ -147,15 +189,29 @@ def import_paths(
     max_bytes: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int = 1,
+    stop: Callable[[], bool] | None = None,
+    create_folder: bool = False,
+    on_planned: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import message files and folders into the store; retours go to ``outbox``.
 
-    ``workers`` above 1 runs that many processes (PostgreSQL only).
+    ``paths`` is one path (``"inbox/"``) or several; one that does not exist
+    raises :class:`ConfigurationError`.
+
+    ``workers`` above 1 runs that many processes (PostgreSQL only). ``stop`` is
+    asked between batches (and while waiting for another run's lock): when it
+    returns true the run ends there, is recorded as interrupted and raises
+    :class:`~ijw.errors.ImportInterruptedError`; what was committed stays, and the next run
+    completes the rest. A new SQLite store is made only in a folder that exists,
+    or with ``create_folder``. ``on_planned`` is told how many files the run will
+    process once it knows (before the first); ``on_file`` then gets each file's
+    outcome after its commit.
     """
     if not re.fullmatch(r"[0-9]{4}", gemeente):
         raise ConfigurationError(f"gemeente must be a 4-digit CBS code, not {gemeente!r}")
     if workers < 1:
         raise ConfigurationError("--workers must be at least 1")
+    found = input_paths(paths)
     if workers > 1:
         url = (store.url.render_as_string(hide_password=False) if store is not None
                else db.resolve_url(database_url))
@@ -166,8 +222,8 @@ def import_paths(
         )
         from ijw.workers import parallel_import
 
-        return parallel_import(url, [Path(p) for p in paths], options, workers, on_file)
-    engine = store or open_store(database_url)
+        return parallel_import(url, found, options, workers, on_file, stop, on_planned)
+    engine = store or open_store(database_url, create_folder=create_folder)
     options = ImportOptions(
         gemeente=gemeente,
         outbox=Path(outbox),
@@ -177,7 +233,7 @@ def import_paths(
         max_bytes=max_bytes,
     )
     try:
-        return import_files(engine, [Path(p) for p in paths], options, on_file)
+        return import_files(engine, found, options, on_file, stop, on_planned)
     finally:
         if store is None:
             engine.dispose()
@@ -235,17 +291,40 @@ __all__ = [
     "AllocationInfo",
     "ApprovedTotal",
     "ClientOverview",
+    "ConfigurationError",
     "ContinuityReport",
     "DeclarationMonth",
     "FileOutcome",
+    "Finding",
+    "IjwError",
+    "ImportInterruptedError",
     "ImportSummary",
+    "InvalidMessageError",
+    "Jw301",
+    "Jw302",
+    "Jw305",
+    "Jw306",
+    "Jw307",
+    "Jw308",
+    "Jw315",
+    "Jw316",
+    "Jw317",
+    "Jw318",
+    "Jw319",
+    "Jw320",
+    "Level",
     "Message",
     "MessageInfo",
+    "PathsLike",
     "ReadResult",
+    "SchemaError",
+    "StoreCheck",
+    "StoreError",
     "ValidationReport",
     "allocations",
     "answer_spic_317s",
     "approved_so_far",
+    "check_store",
     "client_overview",
     "decide",
     "declaration_overview",
@@ -254,6 +333,7 @@ __all__ = [
     "finding_json",
     "import_paths",
     "import_referrals",
+    "input_paths",
     "iter_validate",
     "messages",
     "open_store",

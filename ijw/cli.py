@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
+import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,23 +23,42 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
 from ijw import api, logs
 from ijw.clock import parse_day
 from ijw.declarations_cli import declaraties_command
-from ijw.errors import ConfigurationError, IjwError, StoreError
-from ijw.importing import ImportSummary
+from ijw.errors import ConfigurationError, IjwError, ImportInterruptedError, StoreError
+from ijw.importing import TAKEN, ImportSummary
 from ijw.monitor_cli import monitor_command
-from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
+from ijw.options import (
+    CreateOption,
+    DbOption,
+    MaxBytesOption,
+    PathsArgument,
+    SchemasOption,
+    TodayOption,
+)
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.store import db as store_db
 from ijw.workers import describe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+#: Rejected files listed in the import summary on a terminal (JSON lists them all).
+REJECTED_SHOWN = 20
+
+#: Set by a command run with ``--format json``: a fatal error is a JSON object on stdout too.
+_json_output: list[bool] = []
 
 app = typer.Typer(
     name="ijw",
@@ -66,6 +89,8 @@ def validate(
 
     Example: ijw validate inbox/ --format json
     """
+    if output is OutputFormat.json:
+        _json_output.append(True)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
@@ -151,6 +176,11 @@ def import_(
                           help="Worker processes (above 1 needs PostgreSQL).")
     ] = 1,
     max_bytes: MaxBytesOption = None,
+    create: CreateOption = False,
+    progress_every: Annotated[
+        float, typer.Option("--progress-every", metavar="SECONDS", min=0.1,
+                            help="Off a terminal, log the progress at info this often.")
+    ] = 60.0,
 ) -> None:
     """Import messages into the store, check them and write the retours and 325s.
 
@@ -160,35 +190,107 @@ def import_(
     Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
     """
     logs.configure(log_format.value, log_level.value)
+    if output is OutputFormat.json:
+        _json_output.append(True)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
     day = parse_day(today)
+    store = store_db.store_name(db_url)
     err = Console(stderr=True)
     show_progress = output is OutputFormat.text and err.is_terminal
-    with Progress(console=err, transient=True, disable=not show_progress) as progress:
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TimeRemainingColumn())
+    with (_stop_on_signals() as caught,
+          Progress(*columns, console=err, transient=True, disable=not show_progress)
+          as progress):
         task = progress.add_task("importing", total=None)
-        summary = api.import_paths(
-            paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
-            today=day, schemas=api.schema_set(schemas) if schemas else None,
-            on_file=lambda _: progress.advance(task), workers=workers, max_bytes=max_bytes,
-        )
+        report = _ProgressLog(progress_every, enabled=not err.is_terminal)
+
+        def planned(total: int) -> None:
+            progress.update(task, total=total)
+            report.total = total
+
+        def done(_: object) -> None:
+            progress.advance(task)
+            report.advance()
+
+        try:
+            summary = api.import_paths(
+                paths, gemeente=gemeente, outbox=outbox, database_url=db_url, move_to=move_to,
+                today=day, schemas=api.schema_set(schemas) if schemas else None,
+                on_file=done, on_planned=planned, workers=workers,
+                max_bytes=max_bytes, stop=lambda: bool(caught), create_folder=create,
+            )
+        except ImportInterruptedError as exc:
+            exc.signal = caught[0] if caught else signal.SIGINT
+            raise
     if output is OutputFormat.json:
-        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps({"store": store, **summary.to_json()}, ensure_ascii=False))
     else:
-        _print_summary(summary)
+        _print_summary(summary, store)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
 
 
-def _print_summary(summary: ImportSummary) -> None:
+class _ProgressLog:
+    """Off a terminal: an info line ``progress`` (done, total) every ``every`` seconds."""
+
+    def __init__(self, every: float, *, enabled: bool) -> None:
+        self.every, self.enabled = every, enabled
+        self.total = 0
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def advance(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.enabled and now - self.last >= self.every:
+            self.last = now
+            logging.getLogger("ijw.import").info(
+                "progress", extra={"done": self.done, "total": self.total,
+                                   "seconds": round(now - self.started, 1)})
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM ask the run to stop after its batch; the list gets the signal.
+
+    A second signal is honoured at once, as a plain interruption.
+    """
+    caught: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if caught:
+            raise KeyboardInterrupt
+        caught.append(signum)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield caught
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _print_summary(summary: ImportSummary, store: str) -> None:
     console = Console()
+    console.print(f"store: {store}", highlight=False, markup=False, soft_wrap=True)
     if not summary.files and not summary.retours_written:
         console.print("Nothing to import.")
         return
     table = Table("message", "outcome", "files", title="ijw import")
-    for (kind, outcome), n in sorted(summary.counts().items()):
+    for (kind, outcome), n in sorted(summary.counts.items()):
         table.add_row(kind, outcome, str(n))
     console.print(table)
+    rejected = [item for item in summary.files if item.outcome == "rejected"]
+    shown = rejected[:REJECTED_SHOWN] if console.is_terminal else rejected
+    for item in shown:
+        codes = "; ".join(f"{c['code']} {c['meaning']}" for c in item.retourcodes())
+        console.print(f"[red]rejected[/red] {escape(item.file)}: {escape(codes)}",
+                      highlight=False, soft_wrap=True)
+    if len(shown) < len(rejected):
+        console.print(f"and {len(rejected) - len(shown)} more rejected "
+                      "(--format json lists them all)", highlight=False)
     for item in summary.files:
         if not item.processed:
             # File names and findings are data: "[xsd]" or "[facet ...]" is not markup.
@@ -200,6 +302,9 @@ def _print_summary(summary: ImportSummary) -> None:
             for finding in item.findings:
                 console.print(f"[yellow]warning[/yellow] {escape(finding.render())}",
                               highlight=False, soft_wrap=True)
+    taken = sum(item.reason == TAKEN for item in summary.files if item.outcome == "skipped")
+    if taken:
+        console.print(f"{taken} file(s) skipped (taken by another run).", highlight=False)
     if not summary.changed:
         console.print("Nothing changed: every file was imported before.")
     elif summary.retours_written:
@@ -213,18 +318,20 @@ app.command("continuity")(continuity_command)
 app.add_typer(referrals_app, name="referrals")
 
 db_app = typer.Typer(
-    help="The store's database: migrations. Example: ijw db upgrade", no_args_is_help=True)
+    help="The store's database: migrations and checks. Example: ijw db upgrade",
+    no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")
-def db_upgrade(db_url: DbOption = None) -> None:
+def db_upgrade(db_url: DbOption = None, create: CreateOption = False) -> None:
     """Migrate the database to the newest revision.
 
     Example: ijw db upgrade --db postgresql+psycopg://ijw@dbhost/ijw
     """
     url = store_db.resolve_url(db_url)
-    store_db.upgrade(url)
+    typer.echo(f"store: {store_db.store_name(url)}")
+    store_db.upgrade(url, create_folder=create)
     typer.echo(f"database at revision {store_db.current(url)}")
 
 
@@ -232,15 +339,59 @@ def db_upgrade(db_url: DbOption = None) -> None:
 def db_current(db_url: DbOption = None) -> None:
     """Show the database's migration revision; exit 1 when it needs `ijw db upgrade`.
 
+    A store migrated by a newer ijw (a revision this one does not know) exits 2:
+    upgrade ijw, not the store.
+
     Example: ijw db current
     """
     url = store_db.resolve_url(db_url)
+    name = store_db.store_name(url)
+    typer.echo(f"store: {name}")
     found, head = store_db.current(url), store_db.head()
     if found == head:
         typer.echo(f"{found} (up to date)")
         return
-    typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: run `ijw db upgrade`)")
+    if found is not None and not store_db.known(found):
+        raise ConfigurationError(
+            f"the store is at revision {found}, which this ijw (newest {head}) does not know: "
+            "it was migrated by a newer ijw; use that version (or newer), do not downgrade")
+    typer.echo(f"{found or 'not migrated'} (this ijw needs {head}: "
+               f"run `ijw db upgrade --db {name}`)")
     raise typer.Exit(EXIT_INVALID)
+
+
+@db_app.command("check")
+def db_check(
+    db_url: DbOption = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text, or json (one object).")
+    ] = OutputFormat.text,
+) -> None:
+    """Check the store: storage integrity, migration state, row counts, orphaned rows.
+
+    Exit 0: no problems; 1: problems found (restore from backup, see the operator
+    guide); 2: usage error or no store; 3: the database cannot be reached.
+    It only reads, so it can run beside the import job.
+
+    Example: ijw db check --db sqlite:////srv/ijw/ijw.db
+    """
+    if output is OutputFormat.json:
+        _json_output.append(True)
+    result = api.check_store(db_url)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(f"store: {result.store}")
+        typer.echo(f"revision: {result.revision or 'not migrated'} (this ijw: {result.head})")
+        rows = ", ".join(f"{t} {n}" for t, n in sorted(result.counts.items()))
+        typer.echo(f"rows: {rows or 'none could be read'}")
+        for note in result.notes:
+            typer.echo(f"note: {note}")
+        for problem in result.problems:
+            typer.echo(f"problem: {problem}")
+        typer.echo(f"{len(result.problems)} problem(s) found" if result.problems
+                   else "no problems found")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
 def _fatal(message: str, code: int) -> None:
@@ -251,18 +402,24 @@ def _fatal(message: str, code: int) -> None:
     """
     message = scrub(message)
     logger = logging.getLogger("ijw")
-    if logger.handlers:  # configured by the command (e.g. --log-format json)
+    if any(isinstance(h.formatter, logs.JsonFormatter) for h in logger.handlers):
+        # --log-format json: the collector gets it too (a text log would repeat the line).
         logger.error("fatal", extra={"error": message, "exit_code": code})
     Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
+    if _json_output:
+        typer.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
     sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ijw`` console script."""
+    _json_output.clear()
     try:
         app(args=argv)  # typer reports usage errors itself, with exit code 2
     except SystemExit:
         raise
+    except ImportInterruptedError as exc:
+        _fatal(str(exc), 128 + (exc.signal or signal.SIGINT))
     except ConfigurationError as exc:
         _fatal(f"error: {exc}", EXIT_USAGE)
     except StoreError as exc:

@@ -94,3 +94,17 @@ class StoreError(IjwError):
     """The database is unreachable or refused an operation (exit code 3)."""
 
     default_message = "database error"
+
+
+class ImportInterruptedError(IjwError):
+    """A run stopped on request (a signal) between two batches; the next run completes it.
+
+    What was committed stays; ``done`` files of ``total`` were processed. ``signal``
+    is set by whoever caught the signal (the command line exits with 128 + it).
+    """
+
+    default_message = "interrupted"
+
+    def __init__(self, done: int = 0, total: int = 0, *, signal: int | None = None) -> None:
+        self.done, self.total, self.signal = done, total, signal
+        super().__init__(f"interrupted after {done} of {total} files; run again to finish")

@@ -14,6 +14,7 @@ published from the bytes just built (not read back from the store).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
@@ -34,8 +35,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
 from ijw.codelists.products import ProductList
+from ijw.codelists.wj001 import meaning
 from ijw.declaratie_antwoord import build_jw325, judge
-from ijw.errors import Finding, Level
+from ijw.errors import Finding, ImportInterruptedError, Level
 from ijw.messages import (
     ALL_MESSAGES,
     BY_CODE,
@@ -73,6 +75,8 @@ REGISTER_BLOCKERS = frozenset({"TR056", "TR332"})
 #: Outcomes of a file that needs no operator. ``partly``: a 323 whose 325 rejects some
 #: of its prestaties and approves the rest.
 PROCESSED = frozenset({"accepted", "partly", "rejected", "registered", "retour", "skipped"})
+#: The reason of a file skipped because another run moved it away (``--move-to``).
+TAKEN = "taken by another run"
 BATCH_SIZE = 200
 
 
@@ -106,6 +110,19 @@ class FileOutcome:
         """True unless the file could not be processed (it needs an operator)."""
         return self.outcome in PROCESSED
 
+    def retourcodes(self) -> list[dict[str, str | None]]:
+        """Each finding with a retourcode: its code, WJ001 meaning, rule and element."""
+        return [{"code": f.code, "meaning": meaning(f.code), "rule": f.rule, "path": f.path}
+                for f in self.findings if f.code]
+
+    def rejection(self) -> str:
+        """Why a rejected file was rejected, one line per retourcode (for people)."""
+        lines = [f"{c['code']} {c['meaning']} ({c['rule']}"
+                 + (f", {c['path']})" if c["path"] else ")") for c in self.retourcodes()]
+        if self.retour_file:
+            lines.append(f"retour: {self.retour_file}")
+        return "\n".join(lines)
+
 
 @dataclass(slots=True)
 class ImportSummary:
@@ -114,6 +131,7 @@ class ImportSummary:
     files: list[FileOutcome] = field(default_factory=list)
     retours_written: int = 0
 
+    @property
     def counts(self) -> dict[tuple[str, str], int]:
         """Number of files per (message type, outcome)."""
         return dict(Counter((f.message_type or "-", f.outcome) for f in self.files))
@@ -131,7 +149,7 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         """The machine-readable summary."""
         by_type: dict[str, dict[str, int]] = {}
-        for (kind, outcome), n in sorted(self.counts().items()):
+        for (kind, outcome), n in sorted(self.counts.items()):
             by_type.setdefault(kind, {})[outcome] = n
         return {
             "files": len(self.files),
@@ -139,12 +157,19 @@ class ImportSummary:
             "ok": self.ok,
             "retours_written": self.retours_written,
             "counts": by_type,
+            "taken_by_another_run": sum(f.reason == TAKEN for f in self.files
+                                        if f.outcome == "skipped"),
             "problems": [
                 {"file": f.file, "outcome": f.outcome, "message_type": f.message_type,
                  "reason": f.reason}
                 for f in self.files if not f.processed
             ],
             # Messages the gemeente sent, stored although a rule found something.
+            "rejected": [
+                {"file": f.file, "message_type": f.message_type, "retour": f.retour_file,
+                 "retourcodes": f.retourcodes()}
+                for f in self.files if f.outcome == "rejected"
+            ],
             "warnings": [
                 {"file": f.file, "message_type": f.message_type,
                  "findings": [x.render() for x in f.findings]}
@@ -240,10 +265,18 @@ class Importer:
     """One import run over an engine; :meth:`run` processes the queue."""
 
     def __init__(self, engine: Engine, options: ImportOptions,
-                 on_file: Callable[[FileOutcome], None] | None = None) -> None:
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.engine = engine
         self.options = options
         self.on_file = on_file
+        #: Asked between batches (and while waiting for a lock): true stops the run there.
+        self.stop = stop
+        #: Files planned, and the run's row, once known (see :meth:`interrupted`).
+        self.planned = 0
+        self.run_id: int | None = None
+        #: Told how many files the run has planned, once it has (a progress bar's total).
+        self.on_planned: Callable[[int], None] | None = None
         self.summary = ImportSummary()
         # Every retour states its schema's versions: a schema folder without them is a
         # configuration error now, not a failure after the first batch was stored.
@@ -267,6 +300,7 @@ class Importer:
         if self.engine.dialect.name == "postgresql":
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
+            self.planned = self._planned(queue)
             run_id = self.start_run()
             # Groups another run holds are left for later, then waited for: two
             # hosts on one inbox share the work instead of queueing behind each other.
@@ -278,13 +312,14 @@ class Importer:
                     else:
                         deferred.append((group, items))
             for group, items in deferred:
-                with group_lock(self.engine, group):
+                with group_lock(self.engine, group, stop=self.stop):
                     self.process(items, run_id)
             self.finish_run(run_id)
             return self.summary
-        with import_lock(self.engine):
+        with import_lock(self.engine, stop=self.stop):
             self.summary.retours_written += self.flush_outbox()
             queue = plan(paths, self.skip_dirs(), self.max_bytes)
+            self.planned = self._planned(queue)
             run_id = self.start_run()
             self.process(queue, run_id)
             self.finish_run(run_id)
@@ -299,6 +334,8 @@ class Importer:
         """Process planned files in order, in batches of ``options.batch_size``."""
         size = self.options.batch_size
         for start in range(0, len(queue), size):
+            if self.stop is not None and self.stop():
+                raise ImportInterruptedError
             self._batch(queue[start:start + size], run_id)
 
     def start_run(self) -> int:
@@ -310,15 +347,30 @@ class Importer:
             gone = [r.id for r in stale if not _process_alive(r.pid)]
             if gone:
                 conn.execute(update(RUN).where(RUN.c.id.in_(gone)).values(status="interrupted"))
-            return persist.new_id(conn.execute(insert(RUN).values(
+            self.run_id = persist.new_id(conn.execute(insert(RUN).values(
                 started_at=persist.now(), host=host, pid=os.getpid(),
                 status="running",
             )))
+            return self.run_id
 
-    def finish_run(self, run_id: int) -> None:
+    def _planned(self, queue: list[_Queued]) -> int:
+        if self.on_planned is not None:
+            self.on_planned(len(queue))
+        return len(queue)
+
+    def interrupted(self) -> ImportInterruptedError:
+        """Record the run as interrupted (what it committed stays); the error to raise."""
+        if self.run_id is not None:
+            try:
+                self.finish_run(self.run_id, status="interrupted")
+            except Exception:  # the next run marks it, once this process is gone
+                log.warning("could not record the run as interrupted")
+        return ImportInterruptedError(len(self.summary.files), self.planned)
+
+    def finish_run(self, run_id: int, status: str = "finished") -> None:
         with self.engine.begin() as conn:
             conn.execute(update(RUN).where(RUN.c.id == run_id).values(
-                finished_at=persist.now(), status="finished",
+                finished_at=persist.now(), status=status,
                 summary=json.dumps(self.summary.to_json()["counts"]),
             ))
 
@@ -400,6 +452,8 @@ class Importer:
     def _one(self, conn: Connection, ctx: StoreContext, queued: _Queued, result: ReadResult,
              run_id: int, *, isolate: bool) -> FileOutcome:
         path = queued.path
+        if result.message is None and self._taken(path):
+            return FileOutcome(str(path), "skipped", reason=TAKEN)
         if result.message is None:
             verdict = "invalid" if result.level is Level.XSD else "quarantined"
             reason = "; ".join(f.render() for f in result.findings[:5])
@@ -429,6 +483,20 @@ class Importer:
             return FileOutcome(str(path), "failed", message.message_type, result.sha256,
                                reason="the store refused it (a uniqueness rule); see the log")
         return outcome
+
+    def _taken(self, path: Path) -> bool:
+        """True when ``path`` is gone and a file of its name is in the ``--move-to`` folders.
+
+        Overlapping runs (PostgreSQL) see the same inbox; a file another run has
+        processed and moved meanwhile cannot be read, and is not a problem.
+        """
+        move_to = self.options.move_to
+        if move_to is None or path.exists():
+            return False
+        renamed = f"{glob.escape(path.stem)}.{'[0-9a-f]' * 12}{glob.escape(path.suffix)}"
+        return any((move_to / folder / path.name).exists()
+                   or any((move_to / folder).glob(renamed))
+                   for folder in ("accepted", "rejected", "quarantine"))
 
     def _check(self, message: Message, ctx: StoreContext, file: str) -> list[_Checked]:
         """Level 2 first; only a message that passes it is compared (levels 3 and 4).
@@ -595,7 +663,7 @@ class Importer:
         log.info("file", extra={"file": str(path), "message_type": outcome.message_type,
                                 "outcome": outcome.outcome, "retour": outcome.retour_file})
         move_to = self.options.move_to
-        if move_to is None or not path.exists():
+        if move_to is None or not (path.exists() or path.is_symlink()):  # a dangling link too
             return
         if outcome.outcome in ("accepted", "partly", "registered", "retour"):
             folder = "accepted"
@@ -613,6 +681,9 @@ class Importer:
         if folder == "quarantine":
             (target.parent / f"{target.name}.reason.txt").write_text(
                 (outcome.reason or outcome.outcome) + "\n", encoding="utf-8")
+        elif outcome.outcome == "rejected":
+            (target.parent / f"{target.name}.reason.txt").write_text(
+                outcome.rejection() + "\n", encoding="utf-8")
         shutil.move(str(path), str(target))
 
 
@@ -635,6 +706,18 @@ def groups(queue: list[_Queued]) -> list[tuple[str, list[_Queued]]]:
 
 
 def import_files(engine: Engine, paths: Iterable[Path], options: ImportOptions,
-                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
-    """Import files and folders; see the module docstring for the guarantees."""
-    return Importer(engine, options, on_file).run(paths)
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 stop: Callable[[], bool] | None = None,
+                 on_planned: Callable[[int], None] | None = None) -> ImportSummary:
+    """Import files and folders; see the module docstring for the guarantees.
+
+    ``stop`` is asked between batches and while waiting for another run's lock;
+    when it returns true the run ends there, is recorded as interrupted and
+    raises :class:`~ijw.errors.ImportInterruptedError` (what was committed stays).
+    """
+    importer = Importer(engine, options, on_file, stop)
+    importer.on_planned = on_planned
+    try:
+        return importer.run(paths)
+    except (ImportInterruptedError, KeyboardInterrupt):
+        raise importer.interrupted() from None

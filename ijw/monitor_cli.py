@@ -29,6 +29,7 @@ from ijw import api
 from ijw.monitor import MonitorItem, MonitorReport, Status, monitor
 from ijw.options import DbOption
 from ijw.privacy import mask
+from ijw.store.db import store_name
 
 #: Exit code when ``--fail-on-overdue`` finds an overdue item (ijw.cli's EXIT_INVALID).
 EXIT_OVERDUE = 1
@@ -95,11 +96,15 @@ def monitor_command(
         report = monitor(engine, day, statuses=statuses)
     finally:
         engine.dispose()
+    store = store_name(db)
     if fmt is MonitorFormat.json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"store": store, **report.to_json()}, ensure_ascii=False,
+                              indent=2))
     elif fmt is MonitorFormat.csv:
+        typer.echo(f"store: {store}", err=True)  # stdout is the CSV export itself
         typer.echo(render_csv(report.items), nl=False)
     else:
+        typer.echo(f"store: {store}")
         print_table(report, show_all=show_all)
     if fail_on_overdue and report.overdue:
         raise typer.Exit(EXIT_OVERDUE)

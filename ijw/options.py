@@ -16,6 +16,12 @@ DbOption = Annotated[
                  help="Database URL (default: SQLite file ijw.db in the current folder)."),
 ]
 
+CreateOption = Annotated[
+    bool,
+    typer.Option("--create", help="Make the SQLite store's folder if it does not exist "
+                 "(without it, a missing folder is an error: a mistyped path)."),
+]
+
 PathsArgument = Annotated[
     list[Path],
     typer.Argument(help="Message files or folders (recursive).", metavar="PATH"),

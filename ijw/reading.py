@@ -11,10 +11,12 @@ hot path; xmlschema is only used off it (see :mod:`ijw.explain`).
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,7 +150,11 @@ def load_bytes(source: Source, name: str | None, max_bytes: int) -> tuple[str, b
     try:
         size, data = _read_file(source, max_bytes)
     except OSError as exc:
-        return label, _finding(Level.INPUT, f"cannot read file: {exc.strerror or exc}", label)
+        why = exc.strerror or str(exc)
+        link = Path(source)
+        if link.is_symlink() and not link.exists():
+            why = f"dangling symbolic link (to {link.readlink()})"
+        return label, _finding(Level.INPUT, f"cannot read file: {why}", label)
     if size > max_bytes:
         return label, _finding(
             Level.INPUT, f"file is {size} bytes, over the limit of {max_bytes}", label
@@ -165,9 +171,13 @@ def _read_file(path: str | os.PathLike[str], max_bytes: int) -> tuple[int, bytes
     over the limit costs no memory; a file that grows after ``fstat`` is read on up
     to one byte over the limit, which the caller refuses.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    # Non-blocking, so a FIFO does not wait for a writer; it is refused just below.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = os.fstat(fd).st_size
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+        size = status.st_size
         if size > max_bytes:
             return size, b""
         data = os.read(fd, size + 1)
@@ -368,10 +378,15 @@ def parse(source: Source, **kwargs: object) -> Message:
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
-    """Every regular file under ``paths`` (files as given; folders recursively, sorted)."""
+    """Every file under ``paths`` (files as given; folders recursively, sorted).
+
+    Everything that is not a folder is yielded, also a dangling symbolic link
+    or a FIFO: reading it then reports why it is no message, rather than the
+    file being passed over in silence.
+    """
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            yield from sorted(p for p in path.rglob("*") if not p.is_dir())
         else:
             yield path
 

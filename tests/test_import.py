@@ -54,7 +54,7 @@ def _retour_codes(path: Path) -> list[str]:
 def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     first = _import(DEMO, db_url, outbox)
-    counts = first.counts()
+    counts = first.counts
     assert counts[("JW301", "registered")] == 6
     assert counts[("JW315", "accepted")] == 6
     assert counts[("JW305", "accepted")] == 6
@@ -134,7 +134,7 @@ def test_move_to_sorts_files_and_explains_quarantine(tmp_path: Path) -> None:
     summary = _import(inbox, f"sqlite:///{tmp_path}/s.db", tmp_path / "out", move_to=done)
     assert not any(p.is_file() for p in inbox.rglob("*"))
     assert len(list((done / "accepted").iterdir())) == 26
-    assert len(list((done / "rejected").iterdir())) == 3
+    assert len(list((done / "rejected").glob("*.xml"))) == 3
     assert (done / "quarantine" / "notes.txt").exists()
     reason = (done / "quarantine" / "notes.txt.reason.txt").read_text()
     assert "not well-formed" in reason

@@ -638,7 +638,7 @@ def test_cli_csv_and_json_carry_the_full_bsn(seed: Seed, db_url: str) -> None:
     _cli_seed(seed)
     result = _run(db_url, "--as-of", "2025-01-02", "--format", "csv", "--all")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert tuple(rows[0]) == CSV_COLUMNS
     by_ref = {r["referentie_aanbieder"]: r for r in rows}
     assert set(by_ref) == {"OVERDUE-REF", "ONTIME-REF", "OPEN-REF", "DECL1"}

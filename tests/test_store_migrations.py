@@ -32,8 +32,9 @@ SECRET = "s3cr3t-pa55"
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database that nothing has migrated (for SQLite: no file yet)."""
+    """An empty database that nothing has migrated (for SQLite: no file yet, its folder made)."""
     if request.param == "sqlite":
+        (tmp_path / "store").mkdir()
         return f"sqlite:///{tmp_path / 'store' / 'ijw.db'}"
     # The plain postgresql:// form, as an operator would write it.
     url: str = request.getfixturevalue("empty_postgres_url")
@@ -217,7 +218,8 @@ def test_sqlite_connection_pragmas(tmp_path: Path) -> None:
 def test_unmigrated_postgres_is_refused(empty_postgres_url: str) -> None:
     engine = db.make_engine(empty_postgres_url)
     try:
-        with pytest.raises(ConfigurationError, match=r"not migrated; run `ijw db upgrade`"):
+        with pytest.raises(ConfigurationError,
+                           match=r"not migrated; run `ijw db upgrade --db postgresql"):
             db.ensure_schema(engine)
         assert inspect(engine).get_table_names() == []  # nothing was created
         db.upgrade(engine)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +71,57 @@ def test_workers_are_refused_on_sqlite(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="PostgreSQL"):
         api.import_paths([tmp_path], gemeente="0363", outbox=tmp_path / "out",
                          database_url=f"sqlite:///{tmp_path}/s.db", workers=2)
+
+
+def _overlapping_runs(tmp_path: Path, url: str, head_start: int) -> list[dict[str, Any]]:
+    """Runs with --move-to; three more start, one by one, once the first has moved some."""
+    inbox, archive, outbox = tmp_path / "inbox", tmp_path / "archive", tmp_path / "outbox"
+    synth.write_corpus(inbox, 300, providers=12)  # 1,200 files
+    env = {**os.environ, "IJW_TODAY": TODAY.isoformat()}
+    command = [sys.executable, "-m", "ijw", "import", str(inbox), "--gemeente", "0363",
+               "--outbox", str(outbox), "--move-to", str(archive), "--db", url,
+               "--format", "json"]
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    runs = [start()]
+    accepted = archive / "accepted"
+    while not (accepted.is_dir() and len(list(accepted.iterdir())) >= head_start):
+        assert runs[0].poll() is None, runs[0].communicate()
+        time.sleep(0.01)
+    # The later runs list the inbox while the first (and each other) move files out of it.
+    for _ in range(3):
+        runs.append(start())
+        time.sleep(0.3)
+    summaries: list[dict[str, Any]] = []
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, (err, out[-2000:])
+        summaries.append(json.loads(out))
+    assert [s["problems"] for s in summaries] == [[]] * 4
+    imported = sum(n for s in summaries for counts in s["counts"].values()
+                   for outcome, n in counts.items() if outcome != "skipped")
+    assert imported == 1200  # each file processed by exactly one run
+    assert not list(inbox.iterdir())
+    assert len(list(accepted.iterdir())) == 1200
+    assert not (archive / "quarantine").exists()
+    assert len(_outbox(outbox)) == 900
+    return summaries
+
+
+@pytest.mark.slow
+def test_a_run_overlapping_one_that_moves_files_skips_what_it_took(
+    migrated_postgres_factory: Callable[[], str], tmp_path: Path
+) -> None:
+    taken = 0
+    # Whether the second run's listing meets the first one's moves is a matter of timing:
+    # try a few head starts until it does (every try must come out right).
+    for attempt, head_start in enumerate((100, 1, 300, 200, 1)):
+        summaries = _overlapping_runs(tmp_path / str(attempt), migrated_postgres_factory(),
+                                      head_start)
+        taken = sum(summary["taken_by_another_run"] for summary in summaries)
+        if taken:
+            break
+    assert taken > 0, "the runs never overlapped"

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from ijw.clock import parse_day
 from ijw.options import DbOption, TodayOption
 from ijw.policy import api
+from ijw.store.db import store_name
 
 
 class ReportFormat(StrEnum):
@@ -74,6 +75,11 @@ def continuity_command(
     day = parse_day(today)
     report = api.decide(engine, rules, today=day)
     err = Console(stderr=True, soft_wrap=True)
+    # The table's first line names the store; an export (csv, json, --out) keeps stdout clean.
+    if output is ReportFormat.table and out is None and explain is None:
+        typer.echo(f"store: {store_name(db_url)}")
+    else:
+        err.print(f"store: {store_name(db_url)}", highlight=False, markup=False)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     if explain is not None:
@@ -113,5 +119,6 @@ def referrals_import(
 
     Example: ijw referrals import verwijzingen.csv
     """
-    count = api.import_referrals(_store(db_url), file)
+    typer.echo(f"store: {store_name(db_url)}")
+    count = api.import_referrals(_store(db_url, create=False), file)
     typer.echo(f"{count} referral(s) imported from {file}")

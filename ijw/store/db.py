@@ -148,6 +148,18 @@ def normalize_url(url: str | URL) -> URL:
     )
 
 
+def store_name(url: str | URL | None = None) -> str:
+    """The store ``url`` names, fit for output: an absolute SQLite path, a password masked.
+
+    ``url`` is resolved with :func:`resolve_url` when ``None``, e.g.
+    ``sqlite:////srv/ijw/ijw.db`` or ``postgresql+psycopg://ijw:***@db.example.nl/ijw``.
+    """
+    parsed = normalize_url(resolve_url(url) if url is None or isinstance(url, str) else url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{parsed.database or ':memory:'}"
+    return mask_url(parsed)
+
+
 def sqlite_path(url: str | URL) -> Path | None:
     """The file of a SQLite URL (``None`` for PostgreSQL or an in-memory database)."""
     parsed = normalize_url(url)
@@ -160,6 +172,16 @@ def sqlite_path(url: str | URL) -> Path | None:
 
 
 # --------------------------------------------------------------------------- engines
+
+
+def _missing_folder(given: str | URL, path: Path) -> str:
+    message = (f"the folder {path.parent} of SQLite store {path} does not exist; create it, "
+               "or pass --create")
+    database = make_url(given).database if isinstance(given, str) else given.database
+    if database and not Path(database).expanduser().is_absolute():
+        message += (f" (sqlite:///{database}, with three slashes, is relative to the current "
+                    f"folder; an absolute path takes four: sqlite:////{database})")
+    return message
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -206,17 +228,24 @@ def store_errors(url: URL, doing: str = "use") -> Iterator[None]:
         raise StoreError(f"cannot {doing} database {mask_url(url)}: {reason}") from None
 
 
-def make_engine(url: str | URL | None = None, *, check: bool = True, **options: Any) -> Engine:
+def make_engine(url: str | URL | None = None, *, check: bool = True,
+                create_folder: bool = False, **options: Any) -> Engine:
     """An engine on ``url`` (resolved with :func:`resolve_url` when ``None``).
 
-    A SQLite store's folder is created if missing. With ``check`` (the
-    default) the database is connected to once, so an unreachable server or
-    an unopenable SQLite file raises :class:`StoreError` here rather than at
-    first use. ``options`` go to :func:`sqlalchemy.create_engine`.
+    A SQLite file is made on first use, but only in a folder that exists: a
+    missing folder is most often a mistyped path (``sqlite:///srv/ijw.db``, three
+    slashes, is relative to the current folder) and raises
+    :class:`ConfigurationError`, unless ``create_folder`` says to make it. With
+    ``check`` (the default) the database is connected to once, so an
+    unreachable server or an unopenable SQLite file raises :class:`StoreError`
+    here rather than at first use. ``options`` go to :func:`sqlalchemy.create_engine`.
     """
-    parsed = normalize_url(resolve_url(url) if url is None or isinstance(url, str) else url)
+    given = resolve_url(url) if url is None or isinstance(url, str) else url
+    parsed = normalize_url(given)
     path = sqlite_path(parsed)
     if path is not None and not path.parent.exists():
+        if not create_folder:
+            raise ConfigurationError(_missing_folder(given, path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -227,8 +256,8 @@ def make_engine(url: str | URL | None = None, *, check: bool = True, **options: 
         connect_args = dict(options.pop("connect_args", {}))
         if "connect_timeout" not in parsed.query:
             connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT)
-        if "application_name" not in parsed.query:
-            connect_args.setdefault("application_name", "ijw")
+        if "application_name" not in parsed.query:  # ijw/PID: who holds a lock
+            connect_args.setdefault("application_name", f"ijw/{os.getpid()}")
         options.setdefault("pool_pre_ping", True)
     try:
         engine = create_engine(parsed, connect_args=connect_args, **options)
@@ -250,12 +279,12 @@ def make_engine(url: str | URL | None = None, *, check: bool = True, **options: 
 
 
 @contextmanager
-def _engine_for(target: Engine | str | None) -> Iterator[Engine]:
+def _engine_for(target: Engine | str | None, *, create_folder: bool = False) -> Iterator[Engine]:
     """``target`` itself, or a temporary engine on the URL (disposed afterwards)."""
     if isinstance(target, Engine):
         yield target
         return
-    engine = make_engine(resolve_url(target))
+    engine = make_engine(resolve_url(target), create_folder=create_folder)
     try:
         yield engine
     finally:
@@ -286,6 +315,11 @@ def head() -> str:
     if revision is None:
         raise ConfigurationError(f"no migrations found in {migrations_dir()}")
     return revision
+
+
+def known(revision: str) -> bool:
+    """True when ``revision`` is one of the shipped migrations (else: from a newer ijw)."""
+    return _known(revision)
 
 
 def _known(revision: str) -> bool:
@@ -349,13 +383,15 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> str | None
             return _current(conn)
 
 
-def upgrade(target: Engine | str | None = None, revision: str = "head") -> str | None:
+def upgrade(target: Engine | str | None = None, revision: str = "head", *,
+            create_folder: bool = False) -> str | None:
     """Migrate the database (engine or URL; ``None``: :func:`resolve_url`) to ``revision``.
 
     Runs in one transaction (taken with a lock, so concurrent upgrades wait
     for each other) and returns the revision the database is at afterwards.
+    A SQLite store's missing folder is made only with ``create_folder``.
     """
-    with _engine_for(target) as engine:
+    with _engine_for(target, create_folder=create_folder) as engine:
         return _migrate(engine, revision)
 
 
@@ -381,10 +417,11 @@ def ensure_schema(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         _migrate(engine, "head")
         return
+    upgrade_hint = f"run `ijw db upgrade --db {store_name(engine.url)}`"
     if revision is None:
-        raise ConfigurationError(NOT_MIGRATED)
+        raise ConfigurationError(NOT_MIGRATED.replace("run `ijw db upgrade`", upgrade_hint))
     raise ConfigurationError(
-        f"database is at revision {revision}, this ijw needs {target}; run `ijw db upgrade`"
+        f"database is at revision {revision}, this ijw needs {target}; {upgrade_hint}"
     )
 
 
@@ -398,11 +435,13 @@ __all__ = [
     "downgrade",
     "ensure_schema",
     "head",
+    "known",
     "make_engine",
     "mask_url",
     "normalize_url",
     "resolve_url",
     "sqlite_path",
     "store_errors",
+    "store_name",
     "upgrade",
 ]

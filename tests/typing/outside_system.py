@@ -34,3 +34,21 @@ def toewijzingen(url: str, bsn: str) -> list[int]:
         return [a.toewijzing_nummer for a in api.allocations(engine, bsn=bsn)]
     finally:
         engine.dispose()
+
+
+def requested_by(path: str) -> str | None:
+    """A single path as text; the parsed message narrowed to its class."""
+    try:
+        message = api.parse(path)
+    except api.InvalidMessageError:
+        return None
+    if isinstance(message, api.Jw315):
+        return message.header.afzender
+    return None
+
+
+def counts(inbox: str, outbox: str) -> dict[tuple[str, str], int]:
+    try:
+        return api.import_paths(inbox, gemeente="0363", outbox=outbox).counts
+    except api.ConfigurationError:
+        return {}

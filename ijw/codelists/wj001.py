@@ -1,0 +1,31 @@
+"""WJ001: what each retourcode means, in the standard's own words (Dutch).
+
+The texts ship as ``wj001.csv`` beside this module (``code,betekenis``), taken
+from the documentation of ``LDT_RetourCode`` in the release's basisschema; a
+test holds them to the official XSD and to every member of
+:class:`~ijw.messages.r3_2.codelists.RetourCode`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from importlib import resources
+
+RESOURCE = "wj001.csv"
+
+
+@functools.cache
+def meanings() -> dict[str, str]:
+    """Every retourcode with its meaning."""
+    text = resources.files("ijw.codelists").joinpath(RESOURCE).read_text(encoding="utf-8")
+    return {row["code"]: row["betekenis"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def meaning(code: str) -> str:
+    """The meaning of ``code`` (``"unknown retourcode"`` for a code WJ001 does not have)."""
+    return meanings().get(code, "unknown retourcode")
+
+
+__all__ = ["meaning", "meanings"]
