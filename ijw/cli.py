@@ -282,11 +282,12 @@ def _print_summary(summary: ImportSummary, store: str) -> None:
     for (kind, outcome), n in sorted(summary.counts.items()):
         table.add_row(kind, outcome, str(n))
     console.print(table)
-    rejected = [item for item in summary.files if item.outcome == "rejected"]
+    # Rejected files, and the 323s whose 325 rejected some of their prestaties.
+    rejected = [item for item in summary.files if item.outcome in ("rejected", "partly")]
     shown = rejected[:REJECTED_SHOWN] if console.is_terminal else rejected
     for item in shown:
         codes = "; ".join(f"{c['code']} {c['meaning']}" for c in item.retourcodes())
-        console.print(f"[red]rejected[/red] {escape(item.file)}: {escape(codes)}",
+        console.print(f"[red]{item.outcome}[/red] {escape(item.file)}: {escape(codes)}",
                       highlight=False, soft_wrap=True)
     if len(shown) < len(rejected):
         console.print(f"and {len(rejected) - len(shown)} more rejected "

@@ -165,10 +165,11 @@ class ImportSummary:
                 for f in self.files if not f.processed
             ],
             # Messages the gemeente sent, stored although a rule found something.
+            # Files rejected, and 323s whose 325 rejected some of their prestaties.
             "rejected": [
-                {"file": f.file, "message_type": f.message_type, "retour": f.retour_file,
-                 "retourcodes": f.retourcodes()}
-                for f in self.files if f.outcome == "rejected"
+                {"file": f.file, "outcome": f.outcome, "message_type": f.message_type,
+                 "retour": f.retour_file, "retourcodes": f.retourcodes()}
+                for f in self.files if f.outcome in ("rejected", "partly")
             ],
             "warnings": [
                 {"file": f.file, "message_type": f.message_type,
