@@ -32,6 +32,7 @@ from ijw.monitor_cli import monitor_command
 from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
+from ijw.report_cli import report_command
 from ijw.store import db as store_db
 from ijw.workers import describe
 
@@ -210,6 +211,7 @@ def _print_summary(summary: ImportSummary) -> None:
 app.command("monitor")(monitor_command)
 app.command("declaraties")(declaraties_command)
 app.command("continuity")(continuity_command)
+app.command("report")(report_command)
 app.add_typer(referrals_app, name="referrals")
 
 db_app = typer.Typer(

@@ -42,3 +42,10 @@ def test_bench_floor_measures_both_loops(tmp_path: Path) -> None:
                          r"[\d.]+-[\d.]+\); processor +\d+ µs/msg; over all \d+ cores at best "
                          r"+\d+\.\d\d", out), out
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("floor-outbox-")]
+
+
+@pytest.mark.slow
+def test_bench_report_prints_time_and_memory() -> None:
+    out = _run("benchmarks.bench_report", "--clients", "5", "--declaraties", "5")
+    assert re.search(r"report: figures [\d.]+ s, page and charts [\d.]+ s, total [\d.]+ s", out)
+    assert re.search(r"peak memory: \d+ MB", out)
