@@ -27,6 +27,7 @@ from ijw import api, logs
 from ijw.clock import parse_day
 from ijw.declarations_cli import declaraties_command
 from ijw.errors import ConfigurationError, IjwError, StoreError
+from ijw.import_report import write_xlsx as write_import_xlsx
 from ijw.importing import ImportSummary
 from ijw.monitor_cli import monitor_command
 from ijw.options import DbOption, MaxBytesOption, PathsArgument, SchemasOption, TodayOption
@@ -34,6 +35,7 @@ from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
 from ijw.report_cli import report_command
 from ijw.store import db as store_db
+from ijw.tables import compact_table
 from ijw.workers import describe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -52,6 +54,14 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+class ImportFormat(StrEnum):
+    """The import summary for people (text), machines (json) or a spreadsheet (xlsx)."""
+
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
 
 
 @app.command()
@@ -137,8 +147,12 @@ def import_(
     ] = None,
     db_url: DbOption = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="text (a table), or json.")
-    ] = OutputFormat.text,
+        ImportFormat, typer.Option("--format", help="text (a table), json, or xlsx (--out).")
+    ] = ImportFormat.text,
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False,
+                                  help="Write the json or xlsx summary to this file.")
+    ] = None,
     log_format: Annotated[
         LogFormat, typer.Option("--log-format", help="Log lines on stderr: text, or json (cron).")
     ] = LogFormat.text,
@@ -159,14 +173,18 @@ def import_(
     2: usage or configuration error; 3: the database is unreachable.
 
     Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
+
+    Example: ijw import inbox/ --gemeente 0363 --format xlsx --out import.xlsx
     """
     logs.configure(log_format.value, log_level.value)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
+    if output is ImportFormat.xlsx and out is None:
+        raise ConfigurationError("--format xlsx writes a file: give --out FILE.xlsx")
     day = parse_day(today)
     err = Console(stderr=True)
-    show_progress = output is OutputFormat.text and err.is_terminal
+    show_progress = output is ImportFormat.text and err.is_terminal
     with Progress(console=err, transient=True, disable=not show_progress) as progress:
         task = progress.add_task("importing", total=None)
         summary = api.import_paths(
@@ -174,10 +192,18 @@ def import_(
             today=day, schemas=api.schema_set(schemas) if schemas else None,
             on_file=lambda _: progress.advance(task), workers=workers, max_bytes=max_bytes,
         )
-    if output is OutputFormat.json:
+    if output is ImportFormat.xlsx and out is not None:
+        write_import_xlsx(summary, out)
+    elif output is ImportFormat.json and out is not None:
+        out.write_text(json.dumps(summary.to_json(), ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    elif output is ImportFormat.json:
         typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     else:
         _print_summary(summary)
+    if out is not None:
+        err.print(f"{len(summary.files)} file(s); summary written to {out}",
+                  highlight=False, markup=False)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
 
 
@@ -186,10 +212,10 @@ def _print_summary(summary: ImportSummary) -> None:
     if not summary.files and not summary.retours_written:
         console.print("Nothing to import.")
         return
-    table = Table("message", "outcome", "files", title="ijw import")
-    for (kind, outcome), n in sorted(summary.counts().items()):
-        table.add_row(kind, outcome, str(n))
-    console.print(table)
+    console.print(compact_table(
+        ("message", "outcome", "files"),
+        [(kind, outcome, str(n)) for (kind, outcome), n in sorted(summary.counts().items())],
+        title="ijw import"))
     for item in summary.files:
         if not item.processed:
             # File names and findings are data: "[xsd]" or "[facet ...]" is not markup.
@@ -206,6 +232,8 @@ def _print_summary(summary: ImportSummary) -> None:
     elif summary.retours_written:
         console.print(f"{summary.retours_written} answer(s) written to the outbox "
                       "(retours and declaratie-antwoorden).")
+    console.print("Every file's outcome and retour: --format json, or xlsx with --out.",
+                  highlight=False)
 
 
 app.command("monitor")(monitor_command)
