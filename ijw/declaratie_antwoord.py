@@ -11,8 +11,8 @@ always carries RetourCodes. What it holds depends on what the checks found:
 * level-3/4 findings on the header (a repeated Identificatie, a future
   Dagtekening, an unknown gemeente): the header with those codes only;
 * a finding on the Declaratie class: header 0200, the DeclaratieAntwoord with
-  those codes and TotaalToegekendBedrag 0; every prestatie is rejected, so
-  every client is listed, each prestatie with 0233 (not assessed);
+  those codes and TotaalToegekendBedrag 0 (a debet), and no Clienten: the
+  prestaties were not assessed and the declaratie counts as not sent;
 * findings on clients or prestaties: header 0200, DeclaratieAntwoord 0200,
   and only the clients with a rejected prestatie, each listing only its
   rejected prestaties with their codes (TR342). A finding on the client itself
@@ -20,7 +20,8 @@ always carries RetourCodes. What it holds depends on what the checks found:
   its own gets 0200. TotaalToegekendBedrag is the TotaalIngediendBedrag minus
   the rejected prestaties, with debet (+) and credit (-) signs.
 
-So the listed prestaties always sum to TotaalIngediend minus TotaalToegekend.
+So, unless the Declaratie class itself was rejected, the listed prestaties sum to
+TotaalIngediend minus TotaalToegekend (TR342).
 """
 
 from __future__ import annotations
@@ -181,15 +182,14 @@ def build_jw325(
     header["retour_codes"] = (OK,)
     body = declaratie.declaratie
     clienten = []
-    for i, client in enumerate(body.clienten):
+    for i, client in enumerate(() if judgement.declaratie else body.clienten):
         listed = [_prestatie(p, judgement.codes(i, j))
                   for j, p in enumerate(client.prestaties) if judgement.rejected(i, j)]
         if listed:
             clienten.append({
                 "bsn": client.bsn,
                 "prestaties": listed,
-                "retour_codes": judgement.clients.get(i) or (
-                    (NOT_ASSESSED,) if judgement.declaratie else (OK,)),
+                "retour_codes": judgement.clients.get(i) or (OK,),
             })
     if judgement.declaratie:
         codes: tuple[RetourCode, ...] = judgement.declaratie

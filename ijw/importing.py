@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.codelists.products import ProductList
 from ijw.declaratie_antwoord import build_jw325, judge
 from ijw.errors import Finding, Level
 from ijw.messages import (
@@ -251,6 +252,7 @@ class Importer:
             if reply is not None:
                 retour_versions(message_class(reply), options.schemas)
         GemeenteList.load()  # TR378's list: an operator's file that does not read stops here
+        ProductList.load()  # TR381's list, likewise
         #: The size limit, settled once for the run (not looked up per file).
         self.max_bytes = options.max_bytes or max_bytes_default()
         #: Retours stored by the batch in progress: (message id, outbox name, bytes).
@@ -450,12 +452,14 @@ class Importer:
             return self._store_retour(conn, message, base, file)
         checked = self._check(message, ctx, file)
         findings = [c.finding for c in checked]
-        duplicate_of = None
-        if any(c.rule.code == "TR056" for c in checked):
-            duplicate_of = persist.message_id(conn, kind, facts["sender"],
-                                              facts["identificatie"])
         accepted = not findings
         level = max((f.level for f in findings), key=list(Level).index, default=None)
+        # A repeated identity is stored as a duplicate of the first: TR056 said so, or the
+        # message failed level 2, so TR056 (level 3) never ran and the identity is asked here.
+        duplicate_of = None
+        if level is Level.CONTENT or any(c.rule.code == "TR056" for c in checked):
+            duplicate_of = persist.message_id(conn, kind, facts["sender"],
+                                              facts["identificatie"])
         if kind in REGISTERED:
             # The gemeente sent it: a fact, stored even with findings (they are reported as
             # warnings), unless it repeats an Identificatie or takes another client's number.

@@ -109,8 +109,8 @@ def test_a_client_finding_rejects_its_prestaties_as_not_assessed() -> None:
 
 def test_a_declaratie_finding_grants_nothing() -> None:
     answer = _build([(CROSS, RetourCode.R8214, ("declaratie", "declaratie_periode"))])
-    codes = _codes(answer)
-    assert codes[:2] == [("Header", "0200"), ("DeclaratieAntwoord", "8214")]
+    # Not assessed, so nothing listed (TR342): the declaratie counts as not sent.
+    assert _codes(answer) == [("Header", "0200"), ("DeclaratieAntwoord", "8214")]
     assert _toegekend(answer) == 0
     assert answer.declaratie_antwoord is not None
     total = answer.declaratie_antwoord.totaal_toegekend_bedrag

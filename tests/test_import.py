@@ -61,9 +61,11 @@ def test_demo_import_then_nothing_changes(db_url: str, tmp_path: Path) -> None:
     assert counts[("JW307", "accepted")] == 6
     assert counts[("JW315", "rejected")] == 2
     assert counts[("JW305", "rejected")] == 1
+    assert counts[("JW323", "accepted")] == 1
+    assert counts[("JW323", "partly")] == 1
     assert first.ok and first.changed
     retours = sorted(outbox.iterdir())
-    assert len(retours) == 21  # one per received heenbericht
+    assert len(retours) == 23  # one per received heenbericht (a 325 for each 323)
     for path in retours:
         assert read(path).valid, path
     by_heen = {f.file.rsplit("/", 1)[-1]: f for f in first.files}
@@ -131,7 +133,7 @@ def test_move_to_sorts_files_and_explains_quarantine(tmp_path: Path) -> None:
     done = tmp_path / "done"
     summary = _import(inbox, f"sqlite:///{tmp_path}/s.db", tmp_path / "out", move_to=done)
     assert not any(p.is_file() for p in inbox.rglob("*"))
-    assert len(list((done / "accepted").iterdir())) == 24
+    assert len(list((done / "accepted").iterdir())) == 26
     assert len(list((done / "rejected").iterdir())) == 3
     assert (done / "quarantine" / "notes.txt").exists()
     reason = (done / "quarantine" / "notes.txt.reason.txt").read_text()
@@ -449,7 +451,8 @@ def test_another_command_writing_during_a_batch_does_not_stop_the_import(
     other.dispose()
     engine.dispose()
     assert summary.ok and next(reads) > 4
-    assert {f.outcome for f in summary.files} == {"accepted", "rejected", "registered"}
+    assert {f.outcome for f in summary.files} == {"accepted", "partly", "rejected",
+                                                   "registered"}
 
 
 def test_reading_ahead_within_a_budget_changes_nothing(
@@ -490,7 +493,7 @@ def test_small_batches_publish_every_retour_and_record_it(db_url: str, tmp_path:
     summary = importing.import_files(engine, [DEMO], options)
     engine.dispose()
     rows = _outbox_rows(db_url)
-    assert summary.ok and summary.retours_written == len(rows) == 21
+    assert summary.ok and summary.retours_written == len(rows) == 23
     assert {name: (data, True) for name, data in _files(outbox).items()} == rows
 
 
@@ -515,7 +518,7 @@ def test_a_row_the_store_refuses_fails_only_its_message(
     assert [Path(f.file).name for f in failed] == ["jw315-duplicate-id.xml"]
     assert not first.ok and failed[0].retour_file is None
     rows = _outbox_rows(db_url)
-    assert first.retours_written == len(rows) == 20
+    assert first.retours_written == len(rows) == 22
     assert {name: (data, True) for name, data in _files(outbox).items()} == rows
 
     engine = db.make_engine(db_url)
@@ -552,3 +555,39 @@ def test_a_failure_later_in_the_run_leaves_earlier_retours_recorded(
     rows = _outbox_rows(db_url)
     assert rows, "the first two batches stored retours"
     assert {name: (data, True) for name, data in _files(outbox).items()} == rows
+
+
+@pytest.mark.parametrize("kind", ["JW315", "JW323"])
+def test_a_repeated_identificatie_that_also_fails_level_2_is_rejected_not_failed(
+        kind: str, db_url: str, tmp_path: Path) -> None:
+    """Level 2 stops before TR056 judges the identity; the store's own key must not decide."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    agb = synth.AANBIEDERS[0]
+    day, later = date(2026, 4, 3), date(2026, 4, 6)  # processed in this order
+    if kind == "JW315":
+        first = synth.jw315(1, agb, "ID-1", day, ["R-1"], date(2026, 3, 1))
+        second = synth.jw315(2, agb, "ID-1", later, ["R-2"], date(2026, 3, 1),
+                             end=date(2026, 2, 1))  # CS003: ends before it starts
+    else:
+        (inbox / "00-jw301.xml").write_bytes(synth.write(synth.jw301(1, agb, "T-1", date(
+            2026, 1, 5), [synth.Toewijzing(1001, date(2026, 1, 1), date(2026, 12, 31),
+                                           decided=date(2026, 1, 5))]), stamp=False))
+        first = synth.jw323(agb, "ID-1", day, [synth.Prestatie("RN1", 1001)])
+        second = synth.jw323(agb, "ID-1", later, [synth.Prestatie("RN2", 1001)],
+                             total=1)  # TR358: the total is not the sum
+    (inbox / "01-first.xml").write_bytes(synth.write(first, stamp=False))
+    (inbox / "02-second.xml").write_bytes(synth.write(second, stamp=False))
+    for _ in range(2):  # and a re-run judges it the same way
+        summary = api.import_paths([inbox], gemeente="0363", outbox=tmp_path / "out",
+                                   database_url=db_url, today=TODAY)
+        outcomes = {Path(f.file).name: f.outcome for f in summary.files}
+        assert outcomes["02-second.xml"] in ("rejected", "skipped"), outcomes
+        assert summary.ok
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(MESSAGE.c.outcome, MESSAGE.c.duplicate_of_id).where(
+            MESSAGE.c.message_type == kind).order_by(MESSAGE.c.id)).all()
+    engine.dispose()
+    assert [r.outcome for r in rows] == ["accepted", "rejected"]
+    assert rows[1].duplicate_of_id is not None

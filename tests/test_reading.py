@@ -93,10 +93,13 @@ def test_valid_examples_read_into_their_model(
     assert _not_content(result.findings) == []
     assert type(result.message) is message_class(example.name)
     assert result.message_type == example.name
-    # Content rules: only JW317 is known to break one (CS003, see the examples' README).
-    expected = [("CS003", "0001")] if number == "317" else []
+    # Content rules: JW317 breaks CS003, and JW323 uses ReferentieNummer RN004 twice for one
+    # client (TR101) in two debets, one of them on the same toewijzing, product and period as
+    # another client's (TR416); see the examples' README.
+    expected = {"317": [("CS003", "0001")],
+                "323": [("TR101", "0001"), ("TR416", "0001")]}.get(number, [])
     assert [(f.rule, f.code) for f in result.findings] == expected
-    if number != "317":
+    if not expected:
         assert result.valid
         assert type(parse(serialise(example.root), schemas=schemas)) is message_class(example.name)
 
@@ -254,8 +257,16 @@ def test_elfproef_failure_is_cs002_with_0001() -> None:
 @pytest.mark.shared
 def test_elfproef_failure_in_a_323_names_its_client(official_examples_dir: Path) -> None:
     """A 323 has many clients: CS002 checks each BSN and points at the one that fails."""
-    data = (official_examples_dir / "JW323.xml").read_bytes()
-    assert read(data).valid
+    # The example without its TR101 and TR416 findings: client 2's second prestatie gets a
+    # toewijzing of its own, its third a ReferentieNummer of its own.
+    root = parse_bytes((official_examples_dir / "JW323.xml").read_bytes())
+    ns = {"m": "http://www.istandaarden.nl/ijw/3_2/jw323/schema",
+          "b": "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"}
+    second, third = root.findall(".//m:Client[2]/m:Prestaties/m:Prestatie", ns)[1:3]
+    second.find("m:ToewijzingNummer", ns).text = "10075"  # type: ignore[union-attr]
+    third.find("m:ProductReferentie/b:ReferentieNummer", ns).text = "RN005"  # type: ignore[union-attr]
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    assert read(data).valid, read(data).findings
     bad = data.replace(b">999900018<", b">123456789<")
     result = read(bad, name="in.xml")
     [finding] = result.findings
@@ -280,12 +291,12 @@ def _ijw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 @pytest.fixture()
 def example_inbox(tmp_path: Path, examples: dict[str, Example], official_examples_dir: Path
                   ) -> Path:
-    """The valid examples (JW315 repaired, JW317 left out: CS003) and JW318 as published."""
+    """The valid examples (JW315 repaired; JW317 and JW323 left out: CS003, TR101) and JW318."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for number, example in examples.items():
-        if number in ("317", "318"):
-            continue  # 317 breaks CS003; 318 goes in as published
+        if number in ("317", "318", "323"):
+            continue  # 317 breaks CS003, 323 TR101; 318 goes in as published
         (inbox / f"{example.name}.xml").write_bytes(serialise(example.root))
     shutil.copy(official_examples_dir / "JW318.xml", inbox / "JW318.xml")
     return inbox
@@ -303,7 +314,7 @@ def test_cli_validates_with_the_official_schemas(
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     lines = done.stdout.splitlines()
-    assert lines[-1] == f"{len(examples) - 1} file(s): {len(examples) - 2} valid, 1 invalid"
+    assert lines[-1] == f"{len(examples) - 2} file(s): {len(examples) - 3} valid, 1 invalid"
     [finding] = lines[:-1]
     stray = stray_retourcodes_jw318(parse_bytes((example_inbox / "JW318.xml").read_bytes()))
     assert finding.startswith(f"{example_inbox / 'JW318.xml'}:{stray[0].sourceline}: [xsd] ")

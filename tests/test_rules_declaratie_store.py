@@ -26,14 +26,17 @@ from sqlalchemy import Engine, select
 
 from ijw import api, importing
 from ijw.answer_checks import check_answer
-from ijw.declaratie_antwoord import build_jw325, judge
+from ijw.codelists.cbs import Gemeente, GemeenteList
+from ijw.declaratie_antwoord import build_jw325
 from ijw.errors import Level
 from ijw.importing import FileOutcome, ImportSummary
 from ijw.messages import Message
 from ijw.messages.r3_2.codelists import RetourCode
 from ijw.messages.r3_2.declaratie import Jw323, Jw325
 from ijw.reading import read
+from ijw.retours import class_codes
 from ijw.rules import RULES, Loc
+from ijw.rules.context import AllocationView
 from ijw.rules.declaratie_store import (
     DeclaratieHistory,
     EarlierPrestatie,
@@ -69,16 +72,15 @@ EXPECTED = {
     "TR384": RetourCode.R9384, "TR385": RetourCode.R9385, "TR387": RetourCode.R9387,
     "TR388": RetourCode.R9388, "TR389": RetourCode.R9389, "TR390": RetourCode.R9390,
 }
-#: build_jw325 lists every client and prestatie (0233) under a Declaratie-class rejection,
-#: where TR342 (notes/rules-323.md 5.2) wants no Clienten: reported, not fixed here.
-KNOWN_DECLARATIE_CLIENTS = "TR342: a Declaratie-class rejection lists Clienten"
 
 
 def test_registry_lines() -> None:
     for code, retourcode in EXPECTED.items():
         found = RULES[code]
         assert (found.retourcode, found.level) == (retourcode, Level.CROSS_MESSAGE), code
-        assert found.messages == frozenset({"JW301" if code == "TR385" else "JW323"})
+        # TR304 also judges the JW317 (ijw.rules.store: the client of the toewijzingen it names).
+        messages = {"TR385": {"JW301"}, "TR304": {"JW317", "JW323"}}.get(code, {"JW323"})
+        assert found.messages == frozenset(messages), code
     assert "TR418" not in RULES  # needs the contract tariff, which the engine does not have
 
 
@@ -494,12 +496,7 @@ def test_every_fixture_325_keeps_the_invariants(declaratie_file: Path, answer_fi
                                                 ) -> None:
     declaratie, answer = _model(declaratie_file), _model(answer_file)
     assert isinstance(declaratie, Jw323) and isinstance(answer, Jw325)
-    known = []
-    antwoord = answer.declaratie_antwoord
-    if antwoord is not None and antwoord.clienten and not (
-            set(antwoord.retour_codes) & {RetourCode.R0200, RetourCode.R8001}):
-        known = [KNOWN_DECLARATIE_CLIENTS]
-    assert check_answer(declaratie, answer) == known
+    assert check_answer(declaratie, answer) == []
 
 
 def _base_323() -> Jw323:
@@ -538,10 +535,7 @@ def _finding() -> st.SearchStrategy[tuple[Level, RetourCode, Loc]]:
 def test_any_325_keeps_the_invariants(findings: list[tuple[Level, RetourCode, Loc]]) -> None:
     """build_jw325 keeps TR337, TR342, TR366, TR367, TR371 and TR376 whatever it is told."""
     answer = build_jw325(BASE, findings, declaratie_sha256="0" * 64, today=TODAY)
-    judgement = judge(findings)
-    known = ([KNOWN_DECLARATIE_CLIENTS]
-             if judgement.declaratie and not judgement.header and not judgement.content else [])
-    assert check_answer(BASE, answer) == known
+    assert check_answer(BASE, answer) == []
 
 
 def test_check_answer_finds_each_broken_invariant() -> None:
@@ -573,3 +567,64 @@ def test_check_answer_finds_each_broken_invariant() -> None:
     assert broken(lambda d: d["declaratie_antwoord"]["clienten"][0].update(
         bsn=synth.bsn(7))) == [
         "TR366: Client[1]/Prestatie[1] is not a prestatie of the 323 under this client"]
+
+
+# -- the header rules of ijw.rules.store on a 323 ----------------------------------------------
+
+
+def _header_codes(outbox: Path, outcome: FileOutcome) -> list[tuple[str, str]]:
+    answer = _model(outbox / str(outcome.retour_file))
+    return [(where, code) for where, _, code in class_codes(answer)]
+
+
+def test_header_rules_on_a_323(imported: Importer, tmp_path: Path) -> None:
+    """TR056 (an Identificatie used again) and TR135 (dated after today) give a
+    header-only 325; the 323 counts as not sent, so its numbers stay free."""
+    outcomes = imported(
+        toewijzing(),
+        declaratie("D-1", [line("RN-1")], MARCH),
+        declaratie("D-1", [line("RN-2", APRIL)], APRIL),
+        declaratie("D-3", [line("RN-3", MAY)], MAY, day=date(2026, 8, 2)),
+        declaratie("D-4", [line("RN-2", APRIL)], APRIL, day=date(2026, 5, 2)),
+    )
+    assert [o.outcome for o in outcomes] == ["registered", "accepted", "rejected", "rejected",
+                                             "accepted"]
+    outbox = tmp_path / "out"
+    assert _header_codes(outbox, outcomes[2]) == [("Header", "9056")]
+    assert _header_codes(outbox, outcomes[3]) == [("Header", "8848")]
+
+
+class OldCode:
+    """A RuleContext for TR378: gemeente 0999 was merged into 0998 on 1 January 2023."""
+
+    today = TODAY
+    gemeenten = GemeenteList([Gemeente("0999", "Oud", None, date(2022, 12, 31)),
+                              Gemeente("0998", "Nieuw", date(2023, 1, 1), None)])
+
+    def __init__(self, ingang: date | None) -> None:
+        self.ingang = ingang
+        self.asked: list[int] = []
+
+    def gemeente_known(self, code: str, on: date | None) -> bool:
+        return self.gemeenten.is_valid(code, on or self.today)
+
+    def allocation(self, gemeente: str, nummer: int) -> AllocationView | None:
+        self.asked.append(nummer)
+        if self.ingang is None:
+            return None
+        return ToewijzingView(**{**VIEW, "gemeente": gemeente, "toewijzing_nummer": nummer,
+                                 "ingangsdatum": self.ingang})
+
+
+def test_tr378_takes_the_ingangsdatum_of_the_declared_toewijzingen() -> None:
+    """A 323 to a merged gemeente's old code passes when a toewijzing it declares on started
+    while that code was valid; each toewijzing is asked once, however many prestaties."""
+    message = synth.jw323(A, "D-1", date(2026, 4, 6), [
+        line("RN-1"), line("RN-2", client=2), line("RN-3", APRIL, client=2)],
+        period=APRIL, gemeente="0999")
+    before, after = OldCode(date(2022, 6, 1)), OldCode(date(2023, 6, 1))
+    assert RULES["TR378"].check(message, before) == []
+    assert before.asked == [NUMMER]
+    assert [h.loc for h in RULES["TR378"].check(message, after)] == [("header", "ontvanger")]
+    assert [h.loc for h in RULES["TR378"].check(message, OldCode(None))] == [
+        ("header", "ontvanger")]

@@ -752,13 +752,27 @@ def test_tr074_new_keys_pass(examples: dict[str, Message], ctx: StoreContext,
     assert hits("TR074", m307, ctx) == []
 
 
-def test_tr074_correction_in_one_message_passes(examples: dict[str, Message],
-                                                ctx: StoreContext, rows: Rows) -> None:
+def test_tr074_correction_of_a_key_field_in_one_message_passes(
+    examples: dict[str, Message], ctx: StoreContext, rows: Rows
+) -> None:
     m = examples["JW305"]
     rows.care(m, line(m, 0))
-    # The re-added line comes first in the document; deletions are processed first.
-    correction = with_lines(m, line(m, 0), line(m, 0, status_aanlevering=DELETE))
+    # The corrected line comes first in the document; deletions are processed first.
+    correction = with_lines(m, line(m, 0, begindatum=date(2026, 4, 4)),
+                            line(m, 0, status_aanlevering=DELETE))
     assert hits("TR074", correction, ctx) == []
+
+
+def test_tr074_delete_and_re_add_with_the_same_key_fails(
+    examples: dict[str, Message], ctx: StoreContext, rows: Rows
+) -> None:
+    """IV008: a delete and a new line with the same key go in two messages."""
+    m = examples["JW305"]
+    rows.care(m, line(m, 0))
+    again = with_lines(m, line(m, 0), line(m, 0, status_aanlevering=DELETE))
+    assert hits("TR074", again, ctx) == [("client", "start_producten", 0)]
+    assert hits("TR063", again, ctx) == []
+    assert hits("TR326", again, ctx) == []
 
 
 def test_tr074_key_already_received_fails(examples: dict[str, Message], ctx: StoreContext,

@@ -13,7 +13,7 @@ primary reason:
 4. ``REFERRAL_TOO_LATE`` / ``REFERRAL_DATE_UNKNOWN``: the referral date, from
    the referral register (authoritative), else implied on or before the cutoff
    by the 315's Dagtekening or requested ToewijzingIngangsdatum, else unknown.
-5. ``ALLOCATION_ENDED``: deleted (RedenWijziging 13), ended before the
+5. ``ALLOCATION_ENDED``: deleted (Einddatum = Ingangsdatum, RedenWijziging 13), ended before the
    continuity year, or care ended by a definitive JW307 stop before it.
 
 Status: ``eligible`` when nothing fails, ``needs_review`` when only the
@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from ijw.policy.pack import NEW_CONTRACT, PackInfo
+from ijw.toewijzing import is_deleted
 
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
@@ -56,9 +57,6 @@ IMPLIED_BY_REQUEST_DATE = "implied_by_request_date"
 IMPLIED_BY_REQUESTED_START = "implied_by_requested_start"
 UNKNOWN = "unknown"
 
-#: RedenWijziging that deletes a toewijzing (13; the obsolete 01 when Einddatum = Ingangsdatum).
-VERWIJDERD = "13"
-OUD_VERWIJDERD = "01"
 #: JZ588 code of a temporary stop: care is expected to resume, so it did not end.
 TIJDELIJK = "20"
 
@@ -124,9 +122,13 @@ def referral(facts: Facts, info: PackInfo) -> tuple[date | None, str]:
 
 
 def deleted(facts: Facts) -> bool:
-    """The toewijzing was removed as sent in error (CS335): treat it as never sent."""
-    return facts.reden_wijziging == VERWIJDERD or (
-        facts.reden_wijziging == OUD_VERWIJDERD and facts.einddatum == facts.ingangsdatum)
+    """The toewijzing was removed as sent in error: treat it as never sent.
+
+    :func:`ijw.toewijzing.is_deleted`: Einddatum = Ingangsdatum with RedenWijziging
+    13 (or the obsolete 01). A reden 13 with a later Einddatum (a CS335 error) is
+    an allocation ending on that Einddatum, not a deletion.
+    """
+    return is_deleted(facts)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -221,7 +223,8 @@ def referral_date_unknown(facts: Facts, info: PackInfo) -> bool:
 def allocation_ended(facts: Facts, info: PackInfo) -> bool:
     """The allocation was deleted or ended before the continuity year.
 
-    Deleted: RedenWijziging 13 (sent in error). Ended: its Einddatum lies
+    Deleted: Einddatum = Ingangsdatum with RedenWijziging 13 or the obsolete 01
+    (sent in error, :func:`ijw.toewijzing.is_deleted`). Ended: its Einddatum lies
     before the first day of the year, or a definitive JW307 stop (any
     RedenBeeindiging but 20, temporary) of its latest start ended the care
     before that day.

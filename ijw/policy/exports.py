@@ -48,9 +48,9 @@ from ijw.policy.decisions import ALLOCATION, CLIENT, CONTINUED, MESSAGE
 from ijw.policy.pack import LoadedPack
 from ijw.reading import read
 from ijw.rules import content_findings
-from ijw.rules.store import DELETING
 from ijw.store import persist
 from ijw.store.schema import AllocationVersion, Answer, ChangeRequest, ChangeRequestLine, table_of
+from ijw.toewijzing import is_deleted
 from ijw.writing import write, write_new_file
 
 ANSWER = table_of(Answer)
@@ -97,7 +97,7 @@ def _write_once(path: Path, data: bytes) -> None:
 
 def _actual(row: Any, day: date) -> bool:
     """Brief 6.3: an actual toewijzing on ``day`` (not deleted, not ended before it)."""
-    if row.reden_wijziging in DELETING and row.einddatum == row.ingangsdatum:
+    if is_deleted(row):
         return False
     return row.einddatum is None or row.einddatum >= day or row.ingangsdatum > day
 

@@ -127,8 +127,10 @@ def all_rules() -> list[Rule]:
 
 
 from ijw.rules import content as _content  # noqa: E402  (registers the level-2 rules)
+from ijw.rules import content_more as _content_more  # noqa: E402, F401  (more level-2 rules)
 from ijw.rules import declaratie_content as _declaratie_content  # noqa: E402, F401  (323, level 2)
 from ijw.rules import declaratie_store as _declaratie_store  # noqa: E402, F401  (323, levels 3/4)
+from ijw.rules import external as _external  # noqa: E402, F401  (TR381, the product code list)
 from ijw.rules import store as _store  # noqa: E402, F401  (registers the level-3/4 rules)
 
 __all__ = ["RULES", "Hit", "Loc", "Rule", "_content", "all_rules", "content_findings", "rule"]

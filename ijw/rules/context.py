@@ -60,3 +60,12 @@ class RuleContext(Protocol):
     def gemeente_known(self, code: str, on: date | None) -> bool:
         """TR378: is ``code`` on the CBS list valid on ``on`` (or today)?"""
         ...
+
+    def product_known(self, categorie: str, code: str, on: date | None) -> bool:
+        """TR381: is ``code`` a code of ``categorie`` on the product list, valid on ``on``?
+
+        The list is the contracted one (``IJW_PRODUCTCODES``) or the shipped
+        national list, which does not judge the categories it has no codes
+        for. ``None``: valid at any time.
+        """
+        ...

@@ -1,5 +1,9 @@
 """Level-2 rules (bericht inhoud) on a received JW323 declaratie, and TR346 (externe bron).
 
+TR101 and TR134 are registered here for the other messages the standard names
+as well (301, 305, 307, 317 and 301, 305, 307, 315): :func:`tr101_keys` and
+:func:`tr134_dates` say what they judge there.
+
 The level-2 rules give retourcode 0001: any of them rejects the whole 323 with a
 header-only 325, so where a hit points only decides the line the operator is
 shown. Each hit points at the offending element (``("declaratie",
@@ -18,9 +22,9 @@ compares them.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from ijw.errors import Level
 from ijw.messages import Message
@@ -28,6 +32,7 @@ from ijw.messages.r3_2.codelists import DebetCredit, Eenheid, RetourCode
 from ijw.messages.r3_2.common import GeslotenPeriode
 from ijw.messages.r3_2.declaratie import Declaratie, Jw323, Prestatie
 from ijw.rules import Hit, Loc, rule
+from ijw.rules.content_more import fast, years_before
 
 REJECT = RetourCode.R0001
 JW323 = ("JW323",)
@@ -67,16 +72,6 @@ def signed_amount(p: Prestatie) -> int:
 def last_of_month(day: date) -> date:
     """The last day of ``day``'s calendar month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def years_before(day: date, years: int) -> date | None:
-    """``day`` minus calendar ``years`` (29 February becomes 28 February); ``None`` before 1 AD."""
-    year = day.year - years
-    if year < 1:
-        return None
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return day.replace(year=year)
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -175,19 +170,59 @@ def cs340_declaratie_periode_is_a_month(message: Message) -> Iterator[Hit]:
                   "DeclaratiePeriode does not end on the last day of its first month")
 
 
-@rule("TR134", REJECT, Level.CONTENT, JW323)
-def tr134_begin_not_after_dagtekening(message: Message) -> Iterator[Hit]:
-    """The Begindatum of DeclaratiePeriode and of every ProductPeriode is not after the Dagtekening.
+#: TR134: the messages besides the 323 whose dates it judges (the xslt set names them).
+TR134_MESSAGES = ("JW301", "JW305", "JW307", "JW315")
 
-    The standard applies TR134 to other messages too (301, 305, 307, 315, 325);
-    here it is registered for the 323 only. Reading: "de Dagtekening van het
-    bericht" is the Header's BerichtIdentificatie/Dagtekening, and the rule sits
-    on the begin dates of the two periods (the informatiemodel places it on
+
+def tr134_dates(message: Message) -> Iterator[tuple[Loc, date]]:
+    """The dates TR134 judges in a 301, 305, 307 or 315, with their locations.
+
+    Reading of the classes the informatiemodel names: the Geboortedatum of the
+    client (and of each Relatie in a 301), the Toewijzingsdatum of a
+    ToegewezenProduct (its Ingangsdatum may lie in the future), the Begindatum of
+    a StartProduct, and both dates of a StopProduct.
+    """
+    client = cast(Any, message).client
+    yield ("client", "geboortedatum", "datum"), client.geboortedatum.datum
+    kind = message.message_type
+    if kind == "JW301":
+        for i, r in enumerate(client.relaties):
+            if r.geboortedatum is not None:
+                yield ("client", "relaties", i, "geboortedatum", "datum"), r.geboortedatum.datum
+        for i, p in enumerate(client.toegewezen_producten):
+            yield ("client", "toegewezen_producten", i, "toewijzingsdatum"), p.toewijzingsdatum
+    elif kind == "JW305":
+        for i, s in enumerate(client.start_producten):
+            yield ("client", "start_producten", i, "begindatum"), s.begindatum
+    elif kind == "JW307":
+        for i, s in enumerate(client.stop_producten):
+            yield ("client", "stop_producten", i, "begindatum"), s.begindatum
+            yield ("client", "stop_producten", i, "einddatum"), s.einddatum
+
+
+@rule("TR134", REJECT, Level.CONTENT, (*JW323, *TR134_MESSAGES))
+@fast
+def tr134_begin_not_after_dagtekening(message: Message) -> Iterator[Hit]:
+    """A date is not after the message's Dagtekening (a 323: the periods' Begindatum).
+
+    On a 323: the Begindatum of DeclaratiePeriode and of every ProductPeriode.
+    Reading: "de Dagtekening van het bericht" is the Header's
+    BerichtIdentificatie/Dagtekening, and the rule sits on the begin dates of
+    the two periods (the informatiemodel places it on
     CDT_GeslotenPeriode.Begindatum). It is not applied to DeclaratieDagtekening,
     which no rule compares with the Dagtekening. That the date exists is
     already guaranteed by xs:date.
+
+    The standard applies TR134 to 301, 305, 307 and 315 too (and to the 325 the
+    gemeente sends); there the same holds for the dates :func:`tr134_dates`
+    names.
     """
-    dagtekening = _dagtekening(message)
+    dagtekening = cast(Any, message).header.bericht_identificatie.dagtekening
+    if message.message_type != "JW323":
+        for loc, day in tr134_dates(message):
+            if day > dagtekening:
+                yield Hit(loc, "this date lies after the message's Dagtekening")
+        return
     for loc, period in _periods(message):
         if period.begindatum > dagtekening:
             yield Hit((*loc, "begindatum"), "Begindatum lies after the message's Dagtekening")
@@ -264,12 +299,70 @@ def tr358_total_is_sum(message: Message) -> Iterator[Hit]:
 # -- keys and references -----------------------------------------------------------------------
 
 
-@rule("TR101", REJECT, Level.CONTENT, JW323)
-def tr101_no_duplicate_lines(message: Message) -> Iterator[Hit]:
-    """No two Clients share a Bsn, and no two Prestaties of one client share a ProductReferentie.
+#: TR101: the messages besides the 323 whose lines it judges. The 315 is named too, but its
+#: only line key, ReferentieAanbieder, is TR383's (reported once, there).
+TR101_MESSAGES = ("JW301", "JW305", "JW307", "JW317")
 
-    The standard applies TR101 to other messages too (301, 305, 307, 315, 317,
-    325); here it is registered for the 323 only. Reading: a line is unique on
+
+def _product_key(product: Any) -> tuple[str | None, str | None]:
+    if product is None:
+        return (None, None)
+    return (product.categorie.value, product.code)
+
+
+def tr101_keys(message: Message) -> Iterator[tuple[Loc, Hashable]]:
+    """Each line of a 301, 305, 307 or 317 with its logical key (BRIEF 6.1), in document order.
+
+    The key carries the class's name, so lines of different classes never
+    collide. 301: Relatie.Nummer, Contact.Soort (of Contactgegevens; a
+    Relatie has one Contact), ToegewezenProduct.ToewijzingNummer. 305:
+    ToewijzingNummer, Product and Begindatum of a StartProduct; 307: those and
+    Einddatum and RedenBeeindiging of a StopProduct. StatusAanlevering is not
+    part of a key, so a delete and a new line with the same key cannot share a
+    message (IV008). 317: ToewijzingNummer of an Ongewijzigd- or
+    TeWijzigenProduct, Product and GewensteIngangsdatum of a NieuwProduct.
+    ToewijzingNummers compare as numbers. The one Client (Bsn) and Verzoek
+    of these messages are unique by the schema.
+    """
+    client = cast(Any, message).client
+    kind = message.message_type
+    if kind == "JW301":
+        for i, r in enumerate(client.relaties):
+            yield ("client", "relaties", i, "nummer"), ("relatie", r.nummer)
+        for i, c in enumerate(client.contactgegevens):
+            yield ("client", "contactgegevens", i, "soort"), ("contact", c.soort)
+        for i, p in enumerate(client.toegewezen_producten):
+            yield (("client", "toegewezen_producten", i, "toewijzing_nummer"),
+                   ("toewijzing", p.toewijzing_nummer))
+    elif kind == "JW305":
+        for i, s in enumerate(client.start_producten):
+            yield (("client", "start_producten", i),
+                   (s.toewijzing_nummer, _product_key(s.product), s.begindatum))
+    elif kind == "JW307":
+        for i, s in enumerate(client.stop_producten):
+            yield (("client", "stop_producten", i),
+                   (s.toewijzing_nummer, _product_key(s.product), s.begindatum, s.einddatum,
+                    s.reden_beeindiging))
+    elif kind == "JW317":
+        verzoek = client.verzoek
+        for i, o in enumerate(verzoek.ongewijzigde_producten):
+            yield (("client", "verzoek", "ongewijzigde_producten", i, "toewijzing_nummer"),
+                   ("ongewijzigd", o.toewijzing_nummer))
+        for i, t in enumerate(verzoek.te_wijzigen_producten):
+            yield (("client", "verzoek", "te_wijzigen_producten", i, "toewijzing_nummer"),
+                   ("te_wijzigen", t.toewijzing_nummer))
+        for i, n in enumerate(verzoek.nieuwe_producten):
+            yield (("client", "verzoek", "nieuwe_producten", i),
+                   ("nieuw", _product_key(n.product), n.gewenste_ingangsdatum))
+
+
+@rule("TR101", REJECT, Level.CONTENT, (*JW323, *TR101_MESSAGES))
+@fast
+def tr101_no_duplicate_lines(message: Message) -> Iterator[Hit]:
+    """No two lines of a class share their logical key, with their parents' keys, in a message.
+
+    On a 323: no two Clients share a Bsn, and no two Prestaties of one client
+    share a ProductReferentie. Reading: a line is unique on
     its logical key together with its parents' keys (BRIEF 6.1, the
     "sleutelelementen"): a Client on its Bsn, a Prestatie on its
     ProductReferentie, i.e. ReferentieNummer and VorigReferentieNummer (two
@@ -279,7 +372,18 @@ def tr101_no_duplicate_lines(message: Message) -> Iterator[Hit]:
     JW323 example has RN004 twice under one client). The same
     ProductReferentie under two different clients is TR314's (level 3), not
     this rule's. The second and later occurrences are reported.
+
+    The standard applies TR101 to 301, 305, 307, 315 and 317 too (and to the 325
+    the gemeente sends): there the keys are :func:`tr101_keys`'s, and again
+    the second and later occurrences are reported.
     """
+    if message.message_type != "JW323":
+        seen: set[Hashable] = set()
+        for loc, key in tr101_keys(message):
+            if key in seen:
+                yield Hit(loc, "this line occurs twice in the message (same key)")
+            seen.add(key)
+        return
     clients: set[str] = set()
     lines: set[tuple[str, str, str | None]] = set()
     for i, client in enumerate(_declaratie(message).clienten):
@@ -379,4 +483,4 @@ def tr346_amount_is_volume_times_tarief(message: Message, context: object = None
 
 
 __all__ = ["is_credit", "last_of_month", "minute_amount_fits", "round_half_up",
-           "signed_amount", "years_before"]
+           "signed_amount", "tr101_keys", "tr134_dates", "years_before"]

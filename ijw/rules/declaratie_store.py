@@ -14,9 +14,12 @@ the debet it reverses for the debets after it.
 That walk is done once per message by :func:`assess` and kept for the
 message's rules through :meth:`DeclaratieQuestions.remembered` (the import's
 per-message memo); each rule function reads its own hits from it. The store
-is asked four set-based questions per 323, whatever its size: the toewijzingen
-it names, the earlier prestaties with its ReferentieNummers, the approved
-prestaties on its toewijzingen, and the aanbieder's earlier declaraties.
+is asked four set-based questions per 323, whatever its size (five indexed
+statements in :class:`ijw.store.context.StoreContext`): the toewijzingen it
+names, the earlier prestaties with its ReferentieNummers, the approved
+prestaties on its toewijzingen, and the aanbieder's earlier declaraties (the
+latest period, the DeclaratieNummer). A Declaratie-class finding stops after
+the last of these.
 
 Readings (where the standard leaves room):
 
@@ -61,7 +64,7 @@ from ijw.messages.r3_2.declaratie import Jw323, Prestatie
 from ijw.messages.r3_2.toewijzing import Jw301
 from ijw.rules import Hit, Loc, rule
 from ijw.rules.context import AllocationView
-from ijw.rules.store import StoreQuestions, _deleted, parties
+from ijw.rules.store import StoreQuestions, _deleted, parties, verzoek_hits
 
 CROSS = Level.CROSS_MESSAGE
 T = TypeVar("T")
@@ -523,16 +526,24 @@ def tr338_prestatie_has_toewijzing(message: Message, ctx: DeclaratieQuestions
     yield from _assessed(message, ctx).of("TR338")
 
 
-@rule("TR304", RetourCode.R8187, CROSS, ("JW323",))
+@rule("TR304", RetourCode.R8187, CROSS, ("JW317", "JW323"))
 def tr304_prestatie_belongs_to_client(message: Message, ctx: DeclaratieQuestions
                                       ) -> Iterator[Hit]:
-    """The prestatie's toewijzing belongs to the client it is declared under.
+    """The toewijzing a prestatie or a verzoek names belongs to the client of its Bsn.
 
-    TR304 (8187), on the prestatie: its toewijzing's client (Bsn) is the
-    Client it is declared under. Debets and credits. The reading that would
-    reject a whole Client the aanbieder never had a toewijzing for is not used.
+    TR304 (8187). On a 323, on the prestatie: its toewijzing's client (Bsn) is
+    the Client it is declared under. Debets and credits. The reading that
+    would reject a whole Client the aanbieder never had a toewijzing for is
+    not used. On a 317 (read the same way: "Bsn moet overeenkomen met Bsn van
+    een Client" is the client of the toewijzingen it names), on each
+    OngewijzigdProduct and TeWijzigenProduct whose ToewijzingNummer is a
+    toewijzing of this gemeente to this aanbieder for another client; a
+    number that is no toewijzing of the aanbieder at all is TR350's or TR351's.
     """
-    yield from _assessed(message, ctx).of("TR304")
+    if isinstance(message, Jw323):
+        yield from _assessed(message, ctx).of("TR304")
+    else:
+        yield from verzoek_hits(message, ctx, "TR304")
 
 
 @rule("TR384", RetourCode.R9384, CROSS, ("JW323",))

@@ -8,8 +8,15 @@ the retour builder puts the rule's retourcode on the class holding it.
 
 Within one 305/307, lines with StatusAanlevering 3 are processed before the
 lines with status 1 (IV008, pitfall 11), and the rules keep track of what the
-earlier lines of the same message deleted or added, so a correction (delete
-and re-add in one message) passes and two new lines that clash are caught.
+earlier lines of the same message deleted or added, so a correction that
+changes a key field (delete and add in one message) passes, while a re-add
+with the same key (TR074) and two new lines that clash are caught.
+
+The JW317 rules (TR304, TR349-TR351, TR357, TR361, TR373, TR375, TR411,
+TR412) judge the verzoek against the toewijzingen it names, worked out once
+per message by :func:`verzoek_hits` from two set-based questions: the
+toewijzingen of this gemeente to this aanbieder for the client, and (only
+when the 317 names other numbers) the toewijzingen with those numbers.
 
 Rules that need more than :class:`RuleContext` offers type their context as
 :class:`StoreQuestions`; :class:`ijw.store.context.StoreContext` answers both.
@@ -17,19 +24,26 @@ Rules that need more than :class:`RuleContext` offers type their context as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ijw.errors import Level
 from ijw.messages import HEENBERICHTEN, Message, Party
 from ijw.messages.base import code_value
-from ijw.messages.r3_2.codelists import RedenBeeindiging, RedenWijziging, RetourCode
+from ijw.messages.r3_2.codelists import Frequentie, RedenBeeindiging, RedenWijziging, RetourCode
 from ijw.messages.r3_2.declaratie import Jw323
 from ijw.rules import Hit, Loc, rule
 from ijw.rules.context import RuleContext
 from ijw.rules.keys import start_key, stop_key
+from ijw.toewijzing import is_deleted
+
+if TYPE_CHECKING:
+    from ijw.rules.declaratie_store import ToewijzingView
+
+T = TypeVar("T")
 
 CROSS = Level.CROSS_MESSAGE
 EXTERNAL = Level.EXTERNAL
@@ -69,6 +83,21 @@ class StoreQuestions(RuleContext, Protocol):
         """TR379: the ToewijzingNummers that carried ``referentie`` in an earlier 301."""
         ...
 
+    def client_toewijzingen(self, gemeente: str, aanbieder: str, bsn: str
+                            ) -> Mapping[int, ToewijzingView]:
+        """The 317 rules: the current versions of every toewijzing of ``gemeente`` to
+        ``aanbieder`` for client ``bsn``, by ToewijzingNummer (deleted ones included)."""
+        ...
+
+    def toewijzingen(self, gemeente: str, nummers: frozenset[int]
+                     ) -> Mapping[int, ToewijzingView]:
+        """The current versions of the toewijzingen of ``gemeente`` with these numbers."""
+        ...
+
+    def remembered(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key`` for the rest of the message's rules."""
+        ...
+
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -104,8 +133,7 @@ class _Dated(Protocol):
 
 def _deleted(allocation: _Dated) -> bool:
     """A toewijzing removed with Einddatum = Ingangsdatum and reden 13 (or 01): never sent."""
-    return (allocation.einddatum == allocation.ingangsdatum
-            and code_value(allocation.reden_wijziging) in DELETING)
+    return is_deleted(allocation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +353,288 @@ def tr374_no_open_verzoek(message: Message, ctx: RuleContext) -> Iterator[Hit]:
                            "this client is still open")
 
 
+# -- verzoek om wijziging (317) against its toewijzingen -------------------------------------
+
+#: TR375, TR412: an Omvang may stay on a toewijzing without Code that ended before 2021.
+LEGACY_END = date(2020, 12, 31)
+TOTAAL = Frequentie.TOTAAL.value
+ONGEWIJZIGD, TE_WIJZIGEN, NIEUW = "ongewijzigde_producten", "te_wijzigen_producten", \
+    "nieuwe_producten"
+
+
+def actual(toewijzing: _Dated, on: date) -> bool:
+    """An actual toewijzing on ``on`` (TR349): valid on or after that day, or starting later.
+
+    A deleted toewijzing (Einddatum = Ingangsdatum with reden 13 or 01) is never actual.
+    """
+    if _deleted(toewijzing):
+        return False
+    end = toewijzing.einddatum
+    return end is None or end >= on or toewijzing.ingangsdatum > on
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    """A product of the desired situation for TR361: what, from when to when, and where."""
+
+    loc: Loc
+    group: str
+    categorie: str | None
+    code: str | None
+    begin: date
+    end: date | None
+
+    def overlaps(self, other: _Period) -> bool:
+        return (self.begin <= (other.end or date.max)
+                and other.begin <= (self.end or date.max))
+
+    def same_product(self, other: _Period) -> bool:
+        """Same Code when both have one, else same Categorie; generiek matches everything."""
+        if self.categorie is None or other.categorie is None:
+            return True
+        if self.code is not None and other.code is not None:
+            return (self.categorie, self.code) == (other.categorie, other.code)
+        return self.categorie == other.categorie
+
+
+def _omvang(line: Any) -> tuple[int, str, str] | None:
+    omvang = line.omvang
+    if omvang is None:
+        return None
+    return (omvang.volume, str(code_value(omvang.eenheid)), str(code_value(omvang.frequentie)))
+
+
+def _legacy_free(t: ToewijzingView) -> bool:
+    """TR375, TR412: the toewijzing's Einddatum lies after 2020-12-31 or is empty."""
+    return t.einddatum is None or t.einddatum > LEGACY_END
+
+
+def _assess_verzoek(message: Message, ctx: StoreQuestions) -> dict[str, list[Hit]]:
+    """The hits of every 317 rule on ``message``, by rule code (see the rules' docstrings)."""
+    out: dict[str, list[Hit]] = defaultdict(list)
+    gemeente, aanbieder = parties(message)
+    client = _client(message)
+    bsn, verzoek = client.bsn, client.verzoek
+    day: date = _header(message).bericht_identificatie.dagtekening
+    own = ctx.client_toewijzingen(gemeente, aanbieder, bsn)
+    named = [(group, i, p) for group in (ONGEWIJZIGD, TE_WIJZIGEN)
+             for i, p in enumerate(getattr(verzoek, group))]
+    unknown = frozenset(int(p.toewijzing_nummer) for _, _, p in named) - set(own)
+    others = ctx.toewijzingen(gemeente, unknown) if unknown else {}
+    resolved: dict[tuple[str, int], ToewijzingView] = {}
+    for group, i, p in named:
+        nummer = int(p.toewijzing_nummer)
+        code = "TR350" if group == ONGEWIJZIGD else "TR351"
+        loc: Loc = ("client", "verzoek", group, i, "toewijzing_nummer")
+        t = own.get(nummer) or others.get(nummer)
+        if t is None or t.aanbieder != aanbieder or _deleted(t):
+            out[code].append(Hit(loc, f"ToewijzingNummer {nummer} is not a toewijzing of "
+                                      "this gemeente to this aanbieder"))
+        elif t.bsn != bsn:
+            out["TR304"].append(Hit(loc, f"toewijzing {nummer} belongs to another client "
+                                         "than the Bsn of this verzoek"))
+        elif not actual(t, day):
+            out[code].append(Hit(loc, f"toewijzing {nummer} ended on {t.einddatum}, before "
+                                      f"the Dagtekening {day}"))
+        else:
+            resolved[(group, i)] = t
+    listed = {int(p.toewijzing_nummer) for _, _, p in named}
+    for nummer in sorted(n for n, t in own.items() if actual(t, day) and n not in listed):
+        out["TR349"].append(Hit(("client", "verzoek"), f"actual toewijzing {nummer} is "
+                                "neither an OngewijzigdProduct nor a TeWijzigenProduct"))
+    for i, p in enumerate(verzoek.te_wijzigen_producten):
+        found = resolved.get((TE_WIJZIGEN, i))
+        if found is not None:
+            _te_wijzigen(out, i, p, found, day)
+    _overlaps(out, verzoek, resolved)
+    return out
+
+
+def _te_wijzigen(out: dict[str, list[Hit]], i: int, p: Any, t: ToewijzingView, day: date
+                 ) -> None:
+    """TR357, TR373, TR375, TR411, TR412 on TeWijzigenProduct ``i`` and its toewijzing."""
+    here: Loc = ("client", "verzoek", TE_WIJZIGEN, i)
+    gewenst = p.gewenste_ingangsdatum
+    if gewenst <= day and gewenst != t.ingangsdatum:
+        out["TR357"].append(Hit((*here, "gewenste_ingangsdatum"),
+                                f"GewensteIngangsdatum {gewenst} is not after the Dagtekening, "
+                                f"so it must be the Ingangsdatum {t.ingangsdatum}"))
+    new = _omvang(p)
+    current = (t.volume, t.eenheid, t.frequentie)
+    budget_changed = p.budget is not None and p.budget != t.budget
+    total_changed = new is not None and new != current and TOTAAL in (new[2], t.frequentie)
+    if (budget_changed or total_changed) and gewenst != t.ingangsdatum:
+        what = "Budget" if budget_changed else "total over the period"
+        out["TR373"].append(Hit((*here, "gewenste_ingangsdatum"),
+                                f"a change of the {what} starts on the Ingangsdatum "
+                                f"{t.ingangsdatum}, not on {gewenst}"))
+    if t.product_code is not None and new is None:
+        out["TR411"].append(Hit(here, f"toewijzing {t.toewijzing_nummer} has a product code, "
+                                      "so Omvang is required"))
+    if new is not None and _legacy_free(t):
+        if t.product_categorie is None:
+            out["TR375"].append(Hit((*here, "omvang"), f"toewijzing {t.toewijzing_nummer} "
+                                                       "has no Product, so Omvang stays empty"))
+        elif t.product_code is None:
+            out["TR412"].append(Hit((*here, "omvang"), f"toewijzing {t.toewijzing_nummer} "
+                                                       "has no product code, so Omvang stays "
+                                                       "empty"))
+
+
+def _overlaps(out: dict[str, list[Hit]], verzoek: Any,
+              resolved: Mapping[tuple[str, int], ToewijzingView]) -> None:
+    """TR361: the same product twice with overlapping periods in the desired situation."""
+    periods: list[_Period] = []
+    for group in (ONGEWIJZIGD, TE_WIJZIGEN):
+        for i, p in enumerate(getattr(verzoek, group)):
+            t = resolved.get((group, i))
+            if t is None:
+                continue
+            end = t.einddatum if group == ONGEWIJZIGD else (p.einddatum or t.einddatum)
+            periods.append(_Period(("client", "verzoek", group, i), group,
+                                   t.product_categorie, t.product_code, t.ingangsdatum, end))
+    for i, n in enumerate(verzoek.nieuwe_producten):
+        product = n.product
+        periods.append(_Period(("client", "verzoek", NIEUW, i), NIEUW,
+                               str(code_value(product.categorie)) if product else None,
+                               product.code if product else None,
+                               n.gewenste_ingangsdatum, n.einddatum))
+    for j, later in enumerate(periods):
+        for earlier in periods[:j]:
+            if earlier.group == later.group and later.group != TE_WIJZIGEN:
+                continue  # two Ongewijzigd: the gemeente's own; two Nieuw: TR410 (level 2)
+            if earlier.same_product(later) and earlier.overlaps(later):
+                out["TR361"].append(Hit(later.loc, "this product overlaps another one of the "
+                                                   "verzoek in the same period"))
+                break
+
+
+def verzoek_hits(message: Message, ctx: StoreQuestions, code: str) -> tuple[Hit, ...]:
+    """The hits of 317 rule ``code``: the verzoek is assessed once for all its rules."""
+    found = ctx.remembered(("JW317 assessment", id(message)),
+                           lambda: _assess_verzoek(message, ctx))
+    return tuple(found.get(code, ()))
+
+
+@rule("TR349", RetourCode.R9349, CROSS, ("JW317",))
+def tr349_verzoek_lists_every_toewijzing(message: Message, ctx: StoreQuestions
+                                         ) -> Iterator[Hit]:
+    """The verzoek om wijziging lists every actual toewijzing of the client.
+
+    TR349 (9349), OP308, on the Verzoek. Every toewijzing of this gemeente to
+    this aanbieder for the client that is actual appears as an
+    OngewijzigdProduct or a TeWijzigenProduct. Readings: "actual" is judged on
+    the 317's Dagtekening (the day the aanbieder described the situation; the
+    text says "de huidige datum"): Einddatum empty or on/after it, or
+    Ingangsdatum after it; a deleted toewijzing (reden 13 or 01 with Einddatum
+    = Ingangsdatum) is never actual. Toewijzingen to other aanbieders are not
+    the aanbieder's to list. One hit per missing number.
+    """
+    yield from verzoek_hits(message, ctx, "TR349")
+
+
+@rule("TR350", RetourCode.R9350, CROSS, ("JW317",))
+def tr350_ongewijzigd_is_actual(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """Each OngewijzigdProduct names an actual toewijzing by its ToewijzingNummer.
+
+    TR350 (9350), on the OngewijzigdProduct. Fails for a number this gemeente
+    never gave this aanbieder (unknown, or another aanbieder's), a deleted
+    toewijzing, or one that is not actual on the Dagtekening (see TR349).
+    A toewijzing of the aanbieder for another client is TR304's finding.
+    """
+    yield from verzoek_hits(message, ctx, "TR350")
+
+
+@rule("TR351", RetourCode.R9351, CROSS, ("JW317",))
+def tr351_te_wijzigen_is_actual(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """Each TeWijzigenProduct names an actual toewijzing by its ToewijzingNummer.
+
+    TR351 (9351), on the TeWijzigenProduct, read as TR350. When it (or
+    TR304) fails, the checks that compare the line with its toewijzing
+    (TR357, TR361, TR373, TR375, TR411, TR412) are skipped for it.
+    """
+    yield from verzoek_hits(message, ctx, "TR351")
+
+
+@rule("TR357", RetourCode.R9357, CROSS, ("JW317",))
+def tr357_past_change_is_whole_period(message: Message, ctx: StoreQuestions
+                                      ) -> Iterator[Hit]:
+    """A GewensteIngangsdatum on or before the Dagtekening is the toewijzing's Ingangsdatum.
+
+    TR357 (9357), OP345, on the TeWijzigenProduct. A change that does not
+    start in the future is a change over the whole period; "the original
+    ToegewezenProduct" is read as the current version of the toewijzing the
+    line names.
+    """
+    yield from verzoek_hits(message, ctx, "TR357")
+
+
+@rule("TR361", RetourCode.R9361, CROSS, ("JW317",))
+def tr361_no_overlapping_products(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """A product occurs more than once in the verzoek only with periods that do not overlap.
+
+    TR361 (9361), OP347. The product of an Ongewijzigd or TeWijzigen product
+    is that of its toewijzing. Same product: the same Code when both have one,
+    else the same Categorie; a product without Categorie (generiek) may
+    overlap nothing. Readings: an OngewijzigdProduct covers its toewijzing's
+    period; a TeWijzigenProduct from the toewijzing's Ingangsdatum to its own
+    Einddatum, or the toewijzing's when it gives none; a NieuwProduct from its
+    GewensteIngangsdatum to its Einddatum (empty: open). Two OngewijzigdProducts
+    are the gemeente's own toewijzingen and two NieuwProducts are TR410's
+    (level 2), so neither pair is compared. The hit is on the later line of
+    the pair (document order: Ongewijzigd, TeWijzigen, Nieuw).
+    """
+    yield from verzoek_hits(message, ctx, "TR361")
+
+
+@rule("TR373", RetourCode.R9373, CROSS, ("JW317",))
+def tr373_budget_change_whole_period(message: Message, ctx: StoreQuestions
+                                     ) -> Iterator[Hit]:
+    """A change of Budget or of a total (Frequentie 6) starts on the toewijzing's Ingangsdatum.
+
+    TR373 (9373), OP345, IV092, on the TeWijzigenProduct. Readings: the Budget
+    changes when the line gives one that differs from the toewijzing's; the
+    total changes when the line gives an Omvang that differs from the
+    toewijzing's while either has Frequentie 6. A line without Budget or
+    Omvang asks no such change.
+    """
+    yield from verzoek_hits(message, ctx, "TR373")
+
+
+@rule("TR375", RetourCode.R9375, CROSS, ("JW317",))
+def tr375_no_omvang_on_generiek(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """A TeWijzigenProduct of a toewijzing without Product has no Omvang.
+
+    TR375 (9375), OP047. Unless the toewijzing ended on or before 2020-12-31
+    (the legacy exemption); the Einddatum compared is the toewijzing's, the
+    one the rule's "toewijzing met ToewijzingNummer" names, empty counting as
+    later.
+    """
+    yield from verzoek_hits(message, ctx, "TR375")
+
+
+@rule("TR411", RetourCode.R9411, CROSS, ("JW317",))
+def tr411_omvang_for_specifiek(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """A TeWijzigenProduct of a toewijzing with a product code has an Omvang.
+
+    TR411 (9411), OP047, on the TeWijzigenProduct: also a line that only
+    moves the Einddatum repeats the Omvang.
+    """
+    yield from verzoek_hits(message, ctx, "TR411")
+
+
+@rule("TR412", RetourCode.R9412, CROSS, ("JW317",))
+def tr412_no_omvang_on_aspecifiek(message: Message, ctx: StoreQuestions) -> Iterator[Hit]:
+    """A TeWijzigenProduct of a toewijzing with Categorie but no Code has no Omvang.
+
+    TR412 (9412), OP047. Read as applying to a toewijzing that has a Product
+    without Code (aspecifiek); one without any Product is TR375's, so a
+    generiek toewijzing gets one finding. The legacy exemption (Einddatum on
+    or before 2020-12-31) is that of TR375.
+    """
+    yield from verzoek_hits(message, ctx, "TR412")
+
+
 # -- toewijzing (301) ------------------------------------------------------------------------
 
 
@@ -335,15 +645,29 @@ def tr332_toewijzingnummer_one_product(message: Message, ctx: RuleContext) -> It
     TR332 (9332), OP275. A number the gemeente already used for another
     client, or for another aanbieder, may not be used again. Re-sending a
     number for the same client and aanbieder is a change of that toewijzing.
+
+    Reading: "ieder ToegewezenProduct heeft een uniek nummer" holds within one
+    301 as well, so a second ToegewezenProduct carrying a number an earlier one
+    of the same message carries fails (numbers compare as integers). That the
+    same class key appears twice is also TR101 (level 2), but a 301 with only
+    level-2 findings is still registered; this finding keeps it out of the
+    store, which could not hold two versions of one toewijzing from one 301.
     """
     gemeente, aanbieder = parties(message)
     bsn = _client(message).bsn
+    seen: set[int] = set()
     for i, p in enumerate(_client(message).toegewezen_producten):
-        found = ctx.allocation(gemeente, p.toewijzing_nummer)
+        nummer = int(p.toewijzing_nummer)
+        loc = ("client", "toegewezen_producten", i, "toewijzing_nummer")
+        if nummer in seen:
+            yield Hit(loc, f"ToewijzingNummer {nummer} is given to two ToegewezenProducten "
+                           "in this message")
+            continue
+        seen.add(nummer)
+        found = ctx.allocation(gemeente, nummer)
         if found is not None and (found.bsn != bsn or found.aanbieder != aanbieder):
-            yield Hit(("client", "toegewezen_producten", i, "toewijzing_nummer"),
-                      f"ToewijzingNummer {p.toewijzing_nummer} already belongs to another "
-                      "client or aanbieder")
+            yield Hit(loc, f"ToewijzingNummer {nummer} already belongs to another "
+                           "client or aanbieder")
 
 
 @rule("TR379", RetourCode.R9379, CROSS, ("JW301",))
@@ -438,9 +762,15 @@ def tr071_no_delete_after_stop(message: Message, ctx: StoreQuestions) -> Iterato
 def tr074_new_line_unique(message: Message, ctx: RuleContext) -> Iterator[Hit]:
     """A line with StatusAanlevering 1 has a key that is new, in the message and in the store.
 
-    TR074 (9074). Lines deleted earlier (status 3), also by a deletion earlier
-    in this message, do not count (pitfall 11), so the IV008 correction path
-    works.
+    TR074 (9074). Lines deleted by an earlier message (status 3) do not count
+    (pitfall 11), so the IV008 correction path works.
+
+    Reading: the key must be unique "binnen het bericht zelf", whatever the
+    other line's status. A status-1 line with the key of a status-3 line of the
+    same message fails: IV008 puts a delete and a re-add with the same key in
+    two messages (only a correction that changes a key field, such as the
+    Begindatum, may share one). TR101 (level 2, duplicate class keys) says the
+    same; this rule keeps the finding at level 3 with its own code on the line.
     """
     kind, _ = _group(message)
     lines = _lines(message)
@@ -451,7 +781,10 @@ def tr074_new_line_unique(message: Message, ctx: RuleContext) -> Iterator[Hit]:
             continue
         if line.line_key in seen:
             yield Hit(_loc(message, line), f"this {kind} occurs twice in the message")
-        elif line.line_key not in deleted and ctx.active_line(kind, line.line_key):
+        elif line.line_key in deleted:
+            yield Hit(_loc(message, line), f"this {kind} is deleted in the same message; "
+                                           "send it again in a later message (IV008)")
+        elif ctx.active_line(kind, line.line_key):
             yield Hit(_loc(message, line), f"this {kind} was already received")
         seen.add(line.line_key)
 
@@ -554,4 +887,4 @@ def tr415_no_stop_after_definitive(message: Message, ctx: StoreQuestions) -> Ite
             yield Hit(_loc(message, line), "this start already has a definitive stop")
 
 
-__all__ = ["StopView", "StoreQuestions", "parties"]
+__all__ = ["StopView", "StoreQuestions", "actual", "parties", "verzoek_hits"]

@@ -20,9 +20,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    case,
     exists,
-    func,
     literal_column,
     or_,
     select,
@@ -30,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from ijw.codelists.cbs import GemeenteList
+from ijw.codelists.products import ProductList
 from ijw.rules.context import AllocationView
 from ijw.rules.declaratie_store import DeclaratieHistory, EarlierPrestatie, ToewijzingView
 from ijw.rules.store import StopView
@@ -202,6 +201,15 @@ _TOEWIJZINGEN = (
     .where(ALLOCATION.c.gemeente == bindparam("gemeente"),
            ALLOCATION.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)))
 )
+_TOEWIJZING_COLUMNS = _TOEWIJZINGEN.selected_columns
+# The 317 rules: every toewijzing of the aanbieder for the client (ix_allocation_party);
+# the gemeente is filtered in Python, as for _HONOURED_NUMBERS.
+_CLIENT_TOEWIJZINGEN = Prepared(
+    select(*_TOEWIJZING_COLUMNS)
+    .join_from(ALLOCATION, CLIENT, CLIENT.c.id == ALLOCATION.c.client_id)
+    .where(ALLOCATION.c.aanbieder == bindparam("aanbieder"),
+           ALLOCATION.c.client_id == _client_id())
+)
 _LINE_COLUMNS = (
     LINE.c.id, LINE.c.aanbieder, LINE.c.referentie_nummer, LINE.c.vorig_referentie_nummer,
     CLIENT.c.bsn, LINE.c.toewijzing_nummer, LINE.c.product_categorie, LINE.c.product_code,
@@ -233,20 +241,39 @@ _ON = _lines().where(
     LINE.c.toewijzing_nummer.in_(bindparam("numbers", expanding=True)),
     _approved_line(),
 )
-# TR318, TR333: over the aanbieder's processed declaraties (ix_declaration_party_period).
-_HISTORY = Prepared(
-    select(func.max(DECLARATION.c.period_start),
-           func.max(case((DECLARATION.c.declaratie_nummer == bindparam("nummer"), 1),
-                         else_=0)))
+# TR318: the latest processed period, newest first on ix_declaration_party_period (the
+# first row is the answer unless the latest 323s counted as not sent).
+_LATEST_PERIOD = Prepared(
+    select(DECLARATION.c.period_start)
     .where(DECLARATION.c.aanbieder == bindparam("aanbieder"),
            DECLARATION.c.gemeente == bindparam("gemeente"), _processed(DECLARATION))
+    .order_by(DECLARATION.c.period_start.desc())
+    .limit(1)
 )
+# TR333: a processed declaratie of the aanbieder with this number (ix_declaration_number).
+_NUMMER_USED = Prepared(select(exists().where(
+    DECLARATION.c.aanbieder == bindparam("aanbieder"),
+    DECLARATION.c.declaratie_nummer == bindparam("nummer"),
+    DECLARATION.c.gemeente == bindparam("gemeente"), _processed(DECLARATION),
+)))
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
-    ordered = sorted(values)  # type: ignore[type-var]
+    """``values`` in lists of at most :data:`IN_CHUNK` (one statement each)."""
+    ordered = list(values)
     for start in range(0, len(ordered), IN_CHUNK):
         yield ordered[start:start + IN_CHUNK]
+
+
+def _toewijzing(row: Any) -> ToewijzingView:
+    (gemeente, nummer, bsn, aanbieder, referentie, categorie, code, datum, tijd, ingang, eind,
+     reden, volume, eenheid, frequentie, budget) = row
+    return ToewijzingView(
+        gemeente=gemeente, toewijzing_nummer=int(nummer), bsn=bsn, aanbieder=aanbieder,
+        referentie_aanbieder=referentie, product_categorie=categorie, product_code=code,
+        toewijzingsdatum=datum, toewijzingstijd=tijd, ingangsdatum=ingang, einddatum=eind,
+        reden_wijziging=reden, volume=None if volume is None else int(volume),
+        eenheid=eenheid, frequentie=frequentie, budget=None if budget is None else int(budget))
 
 
 def _earlier(row: Any) -> EarlierPrestatie:
@@ -263,11 +290,13 @@ class StoreContext:
     """The rules' questions answered with Core queries over ``connection``."""
 
     def __init__(self, connection: Connection, today: date,
-                 gemeenten: GemeenteList | None = None) -> None:
+                 gemeenten: GemeenteList | None = None,
+                 products: ProductList | None = None) -> None:
         self.connection = connection
         #: The receiver's system date (Europe/Amsterdam), for TR135.
         self.today = today
         self.gemeenten = gemeenten if gemeenten is not None else GemeenteList.load()
+        self.products = products if products is not None else ProductList.load()
         self._memo: dict[tuple[Any, ...], Any] | None = None
 
     @contextmanager
@@ -349,6 +378,10 @@ class StoreContext:
         """TR378: is ``code`` on the CBS list and valid on ``on`` (``None``: today)?"""
         return self.gemeenten.is_valid(code, on if on is not None else self.today)
 
+    def product_known(self, categorie: str, code: str, on: date | None) -> bool:
+        """TR381: is ``code`` a code of ``categorie`` on the product list, valid on ``on``?"""
+        return self.products.is_valid(categorie, code, on)
+
     # -- StoreQuestions -----------------------------------------------------------------------
 
     def actual_starts(self, gemeente: str, aanbieder: str, toewijzing_nummer: int
@@ -376,6 +409,18 @@ class StoreContext:
                                       referentie=referentie)
         return frozenset(int(nummer) for gemeente_, nummer in rows if gemeente_ == gemeente)
 
+    def client_toewijzingen(self, gemeente: str, aanbieder: str, bsn: str
+                            ) -> Mapping[int, ToewijzingView]:
+        """The 317 rules: every toewijzing of ``gemeente`` to ``aanbieder`` for ``bsn``."""
+        return self._remembered(("client_toewijzingen", gemeente, aanbieder, bsn),
+                                lambda: self._client_toewijzingen(gemeente, aanbieder, bsn))
+
+    def _client_toewijzingen(self, gemeente: str, aanbieder: str, bsn: str
+                             ) -> dict[int, ToewijzingView]:
+        rows = _CLIENT_TOEWIJZINGEN.rows(self.connection, aanbieder=aanbieder, bsn=bsn)
+        views = (_toewijzing(row) for row in rows)
+        return {v.toewijzing_nummer: v for v in views if v.gemeente == gemeente}
+
     # -- DeclaratieQuestions ------------------------------------------------------------------
 
     def toewijzingen(self, gemeente: str, nummers: frozenset[int]
@@ -389,15 +434,8 @@ class StoreContext:
         for chunk in _chunks(nummers):
             for row in self.connection.execute(_TOEWIJZINGEN,
                                                {"gemeente": gemeente, "numbers": chunk}):
-                (gemeente_, nummer, bsn, aanbieder, referentie, categorie, code, datum, tijd,
-                 ingang, eind, reden, volume, eenheid, frequentie, budget) = row
-                out[int(nummer)] = ToewijzingView(
-                    gemeente=gemeente_, toewijzing_nummer=int(nummer), bsn=bsn,
-                    aanbieder=aanbieder, referentie_aanbieder=referentie,
-                    product_categorie=categorie, product_code=code, toewijzingsdatum=datum,
-                    toewijzingstijd=tijd, ingangsdatum=ingang, einddatum=eind,
-                    reden_wijziging=reden, volume=volume, eenheid=eenheid,
-                    frequentie=frequentie, budget=budget)
+                view = _toewijzing(row)
+                out[view.toewijzing_nummer] = view
         return out
 
     def prestaties_by_reference(self, aanbieder: str, referenties: frozenset[str]
@@ -432,12 +470,10 @@ class StoreContext:
     def declaratie_history(self, gemeente: str, aanbieder: str, declaratie_nummer: str
                            ) -> DeclaratieHistory:
         """TR318, TR333: the latest processed period and whether the number was used."""
-        row = _HISTORY.first(self.connection, gemeente=gemeente, aanbieder=aanbieder,
-                             nummer=declaratie_nummer)
-        latest, used = row if row is not None else (None, 0)
-        if isinstance(latest, str):  # SQLite returns max() of a date column as text
-            latest = date.fromisoformat(latest)
-        return DeclaratieHistory(latest, bool(used))
+        latest = _LATEST_PERIOD.scalar(self.connection, gemeente=gemeente, aanbieder=aanbieder)
+        used = self._exists(_NUMMER_USED, gemeente=gemeente, aanbieder=aanbieder,
+                            nummer=declaratie_nummer)
+        return DeclaratieHistory(latest, used)
 
 
 __all__ = ["StoreContext"]

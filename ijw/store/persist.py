@@ -309,8 +309,8 @@ def store_jw323(conn: Connection, m: Jw323, message_id: int, gemeente: str, aanb
 
     Every judged 323 is kept with all its prestaties, so the overview counts what
     was submitted as well as what was granted. A rejected prestatie keeps its
-    codes: its own, 0233 when its client or the whole declaratie was rejected,
-    or the header's codes when the message was rejected as a whole. An approved
+    codes: its own, 0233 when its client was rejected, or the codes that rejected
+    the message as a whole (its header, level 2: 0001, or its Declaratie class). An approved
     credit marks the debet it reverses (``credited_by_id``).
     """
     body = m.declaratie
@@ -330,7 +330,8 @@ def store_jw323(conn: Connection, m: Jw323, message_id: int, gemeente: str, aanb
     numbers = sorted({p.toewijzing_nummer for _, _, p in lines})
     allocations = dict(conn.execute(_ALLOCATIONS, {"g": gemeente, "numbers": numbers}).all())
     clients = [client_id(conn, c.bsn) for c in body.clienten]
-    whole = judgement.header or ((RetourCode.R0001,) if judgement.content else ())
+    whole = (judgement.header or ((RetourCode.R0001,) if judgement.content else ())
+             or judgement.declaratie)
     rows = []
     for i, j, p in lines:
         is_rejected = judgement.rejected(i, j)

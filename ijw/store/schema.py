@@ -394,7 +394,11 @@ class Declaration(Base):
     """
 
     __tablename__ = "declaration"
-    __table_args__ = (Index("ix_declaration_party_period", "aanbieder", "period_start"),)
+    __table_args__ = (
+        Index("ix_declaration_party_period", "aanbieder", "period_start"),
+        #: TR333: was this DeclaratieNummer used by the aanbieder (revision 0004).
+        Index("ix_declaration_number", "aanbieder", "declaratie_nummer"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), unique=True)
