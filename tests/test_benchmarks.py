@@ -47,5 +47,7 @@ def test_bench_floor_measures_both_loops(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_bench_report_prints_time_and_memory() -> None:
     out = _run("benchmarks.bench_report", "--clients", "5", "--declaraties", "5")
-    assert re.search(r"report: figures [\d.]+ s, page and charts [\d.]+ s, total [\d.]+ s", out)
+    assert re.search(r"report on [\d,]+ messages: figures [\d.]+ s, page and charts [\d.]+ s, "
+                     r"total [\d.]+ s", out)
     assert re.search(r"peak memory: \d+ MB", out)
+    assert re.search(r"report's own peak allocations: [\d.]+ MB", out)
