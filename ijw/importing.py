@@ -431,16 +431,20 @@ class Importer:
         return outcome
 
     def _check(self, message: Message, ctx: StoreContext, file: str) -> list[_Checked]:
-        """Level 2 first; only a message that passes it is compared (levels 3 and 4)."""
+        """Level 2 first; only a message that passes it is compared (levels 3 and 4).
+
+        A message the gemeente sent (301, 319) is stored whatever level 2 finds, so it is
+        compared all the same: TR056 and TR332 must still keep a repeat out of the store.
+        """
         kind = message.message_type
         found = [_Checked(r, h, to_finding(r, h, message, None, file))
                  for r in rules_for(kind, Level.CONTENT) for h in r.check(message)]
-        if found:
+        if found and kind not in REGISTERED:
             return found
         with ctx.remembering():
-            return [_Checked(r, h, to_finding(r, h, message, None, file))
-                    for level in (Level.CROSS_MESSAGE, Level.EXTERNAL)
-                    for r in rules_for(kind, level) for h in r.check(message, ctx)]
+            return found + [_Checked(r, h, to_finding(r, h, message, None, file))
+                            for level in (Level.CROSS_MESSAGE, Level.EXTERNAL)
+                            for r in rules_for(kind, level) for h in r.check(message, ctx)]
 
     def _store(self, conn: Connection, ctx: StoreContext, message: Message, sha256: str,
                data: bytes, facts: dict[str, Any], file: str, run_id: int) -> FileOutcome:

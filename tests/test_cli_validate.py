@@ -45,7 +45,7 @@ def valid_dir(tmp_path: Path) -> Path:
     deep.mkdir(parents=True)
     (folder / "jw315-1.xml").write_bytes(_valid_315(1))
     (folder / "a" / "jw305-2.xml").write_bytes(
-        write(jw305(2, "99990002", "S0000000002", DAY, 100_002, START), stamp=False))
+        write(jw305(2, "99990002", "S0000000002", START, 100_002, START), stamp=False))
     (deep / "jw319-3.xml").write_bytes(
         write(jw319("99990003", "A0000000003", DAY, "REF3"), stamp=False))
     return folder

@@ -178,7 +178,6 @@ def rejected(*codes: str) -> tuple[str, frozenset[str]]:
 
 
 T1 = ("t1.xml", toewijzing("T-1", [product()]))
-T1_LEVEL2 = "the 301 has a level-2 finding (TR101), so it is registered without TR332 running"
 
 POISONS = [
     Poison("uq_message_identity", "two 315s of one aanbieder with one Identificatie",
@@ -213,16 +212,13 @@ POISONS = [
            "one 301 gives one number to two ToegewezenProducten (no other finding)",
            lambda: [("t1.xml", toewijzing("T-1", [product(end=day(6, 30)),
                                                   product(start=day(7, 1))]))],
-           {"t1.xml": rejected("TR332")}, rows={"allocation": 0},
-           xfail=T1_LEVEL2),
+           {"t1.xml": rejected("TR101", "TR332")}, rows={"allocation": 0}),
     Poison("uq_allocation_version_allocation_id_message_id",
            "a 301 giving two products one number, with a level-2 finding (CS003) as well",
            lambda: [("t1.xml", toewijzing("T-1", [product(end=day(6, 30)),
                                                   product(start=day(7, 1)),
                                                   product(N + 1, end=day(1, 31))]))],
-           {"t1.xml": rejected("TR332", "CS003")}, rows={"allocation": 0},
-           xfail="a 301 with level-2 findings is registered without its level-3 rules; "
-                 "TR332 never runs (ijw.importing._check)"),
+           {"t1.xml": rejected("TR101", "TR332", "CS003")}, rows={"allocation": 0}),
     Poison("uq_care_line_active_key", "two 305s with the same start",
            lambda: [T1, ("s1.xml", start("S-1")), ("s2.xml", start("S-2", on=day(2, 3)))],
            {"t1.xml": REGISTERED, "s1.xml": OK, "s2.xml": rejected("TR074")}),
