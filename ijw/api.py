@@ -16,14 +16,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from ijw import declarations
-from ijw.clock import today_in_amsterdam
+from ijw.clock import AMSTERDAM, today_in_amsterdam
 from ijw.declarations import ApprovedTotal, DeclarationMonth
 from ijw.errors import (
     ConfigurationError,
@@ -61,6 +61,7 @@ from ijw.queries import (
     messages,
 )
 from ijw.reading import ReadResult, iter_files, parse, read
+from ijw.report.queries import ReportFigures
 from ijw.rules import Rule, all_rules
 from ijw.schemas import SchemaSet
 from ijw.schemas import load as load_schemas
@@ -282,6 +283,51 @@ def approved_so_far(
             engine.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """What :func:`report` wrote: the HTML file and the figures it shows."""
+
+    path: Path
+    figures: ReportFigures
+
+
+def report(
+    out: str | Path,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    packs: Iterable[str | Path] = (),
+    store: Engine | None = None,
+    database_url: str | None = None,
+    today: date | None = None,
+) -> ReportResult:
+    """Write the HTML report for policy staff to ``out`` and return it with its figures.
+
+    One self-contained file (styles and SVG charts inline, no network needed to
+    view it) with message traffic, answer timeliness, rejections, the stored
+    continuity decisions of each pack in ``packs`` and the declaraties, for
+    messages dated ``date_from`` to ``date_to`` (inclusive; open when ``None``).
+    Counts only: no BSN appears. ``store``, else the store at ``database_url``
+    (or ``IJW_DATABASE_URL``), which must exist.
+    """
+    from ijw.policy.pack import load_pack
+    from ijw.report.queries import Period, gather
+    from ijw.report.render import write_report
+
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ConfigurationError(f"--to {date_to} lies before --from {date_from}")
+    loaded = [load_pack(p) for p in packs]
+    engine = store or open_store(database_url, create=False)
+    try:
+        figures = gather(engine, Period(date_from, date_to), loaded,
+                         today=today or today_in_amsterdam(),
+                         now=datetime.now(AMSTERDAM).replace(microsecond=0))
+    finally:
+        if store is None:
+            engine.dispose()
+    return ReportResult(write_report(figures, Path(out)), figures)
+
+
 def rules() -> list[Rule]:
     """Every implemented technical rule."""
     return all_rules()
@@ -317,6 +363,8 @@ __all__ = [
     "MessageInfo",
     "PathsLike",
     "ReadResult",
+    "ReportFigures",
+    "ReportResult",
     "SchemaError",
     "StoreCheck",
     "StoreError",
@@ -340,6 +388,7 @@ __all__ = [
     "parse",
     "read",
     "render",
+    "report",
     "result_json",
     "rules",
     "schema_set",

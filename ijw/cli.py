@@ -37,6 +37,7 @@ from ijw import api, logs
 from ijw.clock import parse_day
 from ijw.declarations_cli import declaraties_command
 from ijw.errors import ConfigurationError, IjwError, ImportInterruptedError, StoreError
+from ijw.import_report import write_xlsx as write_import_xlsx
 from ijw.importing import TAKEN, ImportSummary
 from ijw.monitor_cli import monitor_command
 from ijw.options import (
@@ -49,7 +50,9 @@ from ijw.options import (
 )
 from ijw.policy.cli import continuity_command, referrals_app
 from ijw.privacy import scrub
+from ijw.report_cli import report_command
 from ijw.store import db as store_db
+from ijw.tables import compact_table
 from ijw.workers import describe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INFRA, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -74,6 +77,14 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+class ImportFormat(StrEnum):
+    """The import summary for people (text), machines (json) or a spreadsheet (xlsx)."""
+
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
 
 
 @app.command()
@@ -161,8 +172,12 @@ def import_(
     ] = None,
     db_url: DbOption = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="text (a table), or json.")
-    ] = OutputFormat.text,
+        ImportFormat, typer.Option("--format", help="text (a table), json, or xlsx (--out).")
+    ] = ImportFormat.text,
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False,
+                                  help="Write the json or xlsx summary to this file.")
+    ] = None,
     log_format: Annotated[
         LogFormat, typer.Option("--log-format", help="Log lines on stderr: text, or json (cron).")
     ] = LogFormat.text,
@@ -188,17 +203,21 @@ def import_(
     2: usage or configuration error; 3: the database is unreachable.
 
     Example: ijw import inbox/ --gemeente 0363 --outbox outbox/ --move-to done/
+
+    Example: ijw import inbox/ --gemeente 0363 --format xlsx --out import.xlsx
     """
     logs.configure(log_format.value, log_level.value)
-    if output is OutputFormat.json:
+    if output is ImportFormat.json:
         _json_output.append(True)
     for path in paths:
         if not path.exists():
             raise ConfigurationError(f"{path}: no such file or folder")
+    if output is ImportFormat.xlsx and out is None:
+        raise ConfigurationError("--format xlsx writes a file: give --out FILE.xlsx")
     day = parse_day(today)
     store = store_db.store_name(db_url)
     err = Console(stderr=True)
-    show_progress = output is OutputFormat.text and err.is_terminal
+    show_progress = output is ImportFormat.text and err.is_terminal
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
                TimeRemainingColumn())
     with (_stop_on_signals() as caught,
@@ -225,10 +244,19 @@ def import_(
         except ImportInterruptedError as exc:
             exc.signal = caught[0] if caught else signal.SIGINT
             raise
-    if output is OutputFormat.json:
-        typer.echo(json.dumps({"store": store, **summary.to_json()}, ensure_ascii=False))
+    summary_json = {"store": store, **summary.to_json()}
+    if output is ImportFormat.xlsx and out is not None:
+        err.print(f"store: {store}", highlight=False, markup=False)
+        write_import_xlsx(summary, out)
+    elif output is ImportFormat.json and out is not None:
+        out.write_text(json.dumps(summary_json, ensure_ascii=False) + "\n", encoding="utf-8")
+    elif output is ImportFormat.json:
+        typer.echo(json.dumps(summary_json, ensure_ascii=False))
     else:
         _print_summary(summary, store)
+    if out is not None:
+        err.print(f"{len(summary.files)} file(s); summary written to {out}",
+                  highlight=False, markup=False)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INVALID)
 
 
@@ -278,10 +306,10 @@ def _print_summary(summary: ImportSummary, store: str) -> None:
     if not summary.files and not summary.retours_written:
         console.print("Nothing to import.")
         return
-    table = Table("message", "outcome", "files", title="ijw import")
-    for (kind, outcome), n in sorted(summary.counts.items()):
-        table.add_row(kind, outcome, str(n))
-    console.print(table)
+    console.print(compact_table(
+        ("message", "outcome", "files"),
+        [(kind, outcome, str(n)) for (kind, outcome), n in sorted(summary.counts.items())],
+        title="ijw import"))
     # Rejected files, and the 323s whose 325 rejected some of their prestaties.
     rejected = [item for item in summary.files if item.outcome in ("rejected", "partly")]
     shown = rejected[:REJECTED_SHOWN] if console.is_terminal else rejected
@@ -311,11 +339,14 @@ def _print_summary(summary: ImportSummary, store: str) -> None:
     elif summary.retours_written:
         console.print(f"{summary.retours_written} answer(s) written to the outbox "
                       "(retours and declaratie-antwoorden).")
+    console.print("Every file's outcome and retour: --format json, or xlsx with --out.",
+                  highlight=False)
 
 
 app.command("monitor")(monitor_command)
 app.command("declaraties")(declaraties_command)
 app.command("continuity")(continuity_command)
+app.command("report")(report_command)
 app.add_typer(referrals_app, name="referrals")
 
 db_app = typer.Typer(

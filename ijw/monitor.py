@@ -222,6 +222,8 @@ class MonitorReport:
     as_of: date
     items: tuple[MonitorItem, ...]
     counts: tuple[ProviderCounts, ...]
+    #: The gemeenten of every item judged (not only those in ``items``).
+    gemeenten: tuple[str, ...] = ()
 
     @property
     def overdue(self) -> int:
@@ -232,12 +234,26 @@ class MonitorReport:
         """``counts`` keyed by aanbieder."""
         return {c.aanbieder: c for c in self.counts}
 
+    def totals(self) -> dict[str, int]:
+        """Items per status over all aanbieders, and their ``total``."""
+        found = {s.value: sum(getattr(c, s.value) for c in self.counts) for s in Status}
+        found["total"] = sum(c.total for c in self.counts)
+        return found
+
     def to_json(self) -> dict[str, Any]:
-        """The JSON form (BSNs in full: this is an export)."""
+        """The JSON form (BSNs in full: this is an export).
+
+        One object: ``report``, ``as_of``, ``gemeenten``, ``counts`` (per status, over
+        every item judged), ``providers`` (the counts per aanbieder) and ``items``
+        (those in the statuses asked for).
+        """
         return {
+            "report": "monitor",
             "as_of": self.as_of.isoformat(),
+            "gemeenten": list(self.gemeenten),
+            "counts": self.totals(),
+            "providers": [c.to_json() for c in self.counts],
             "items": [i.to_json() for i in self.items],
-            "counts": [c.to_json() for c in self.counts],
         }
 
 
@@ -455,14 +471,17 @@ def monitor(
     wanted = frozenset(statuses) if statuses is not None else ATTENTION
     kept: list[MonitorItem] = []
     tally: dict[str, Counter[Status]] = {}
+    gemeenten: set[str] = set()
     for item in iter_items(engine, as_of):
         if keep is not None and not keep(item):
             continue
+        gemeenten.add(item.gemeente)
         tally.setdefault(item.aanbieder, Counter())[item.status] += 1
         if item.status in wanted:
             kept.append(item)
     kept.sort(key=_sort_key)
-    return MonitorReport(as_of=as_of, items=tuple(kept), counts=_counts(tally))
+    return MonitorReport(as_of=as_of, items=tuple(kept), counts=_counts(tally),
+                         gemeenten=tuple(sorted(gemeenten)))
 
 
 def _counts(tally: Mapping[str, Counter[Status]]) -> tuple[ProviderCounts, ...]:

@@ -4,9 +4,12 @@ The lead's :mod:`ijw.cli` mounts it with ``app.command("monitor")(monitor_comman
 The rules (what counts as an answer, how the deadline is counted) are in
 :mod:`ijw.monitor`.
 
-Output: ``table`` for people (the BSN masked), ``csv`` and ``json`` for
-exports (the BSN in full, like any other export of the store; empty for a
-323, which has none of its own). Exit 0, or 1 with ``--fail-on-overdue`` when
+Output: ``table`` for people (the BSN masked; the columns that fit an
+80-column screen), ``csv``, ``json`` and ``xlsx`` for exports (the BSN in
+full, like any other export of the store; empty for a 323, which has none of
+its own). CSV booleans are ``true``/``false``; ``--excel-csv`` writes UTF-8
+with a byte order mark and ``;`` between the fields. ``xlsx`` needs ``--out``.
+Exit 0, or 1 with ``--fail-on-overdue`` when
 any verzoek or declaratie is overdue (so cron can alert);
 usage errors exit 2 and an unreachable database 3, as everywhere in ``ijw``.
 """
@@ -18,18 +21,21 @@ import io
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ijw import api
+from ijw.errors import ConfigurationError
 from ijw.monitor import MonitorItem, MonitorReport, Status, monitor
 from ijw.options import DbOption
 from ijw.privacy import mask
 from ijw.store.db import store_name
+from ijw.tables import compact_table
+from ijw.xlsx import Cell, Sheet, write_workbook
 
 #: Exit code when ``--fail-on-overdue`` finds an overdue item (ijw.cli's EXIT_INVALID).
 EXIT_OVERDUE = 1
@@ -48,6 +54,7 @@ class MonitorFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 def _parse_date(value: str) -> date:
@@ -65,8 +72,14 @@ def monitor_command(
     ] = None,
     fmt: Annotated[
         MonitorFormat,
-        typer.Option("--format", help="table (BSN masked), or csv/json exports (BSN in full)."),
+        typer.Option("--format", help="table (BSN masked), or csv/json/xlsx exports (BSN in "
+                     "full; xlsx needs --out)."),
     ] = MonitorFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the export to this file.",
+                                             dir_okay=False)] = None,
+    excel_csv: Annotated[bool, typer.Option(
+        "--excel-csv", help="CSV for Excel: UTF-8 with a byte order mark, ';' between fields.")
+    ] = False,
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail-on-overdue",
                            help="Exit 1 when any verzoek or declaratie is overdue.")
@@ -87,8 +100,10 @@ def monitor_command(
 
     Exit 0; 1 with --fail-on-overdue when something is overdue.
 
-    Example: ijw monitor --as-of 2024-05-01 --format csv --fail-on-overdue
+    Example: ijw monitor --as-of 2024-05-01 --format xlsx --out monitor.xlsx --fail-on-overdue
     """
+    if fmt is MonitorFormat.xlsx and out is None:
+        raise ConfigurationError("--format xlsx writes a file: give --out FILE.xlsx")
     day = as_of or api.today_in_amsterdam()
     engine = api.open_store(db, create=False)
     try:
@@ -97,28 +112,72 @@ def monitor_command(
     finally:
         engine.dispose()
     store = store_name(db)
-    if fmt is MonitorFormat.json:
-        typer.echo(json.dumps({"store": store, **report.to_json()}, ensure_ascii=False,
-                              indent=2))
-    elif fmt is MonitorFormat.csv:
-        typer.echo(f"store: {store}", err=True)  # stdout is the CSV export itself
-        typer.echo(render_csv(report.items), nl=False)
-    else:
+    if fmt is MonitorFormat.xlsx and out is not None:
+        typer.echo(f"store: {store}", err=True)
+        write_xlsx(report, out)
+    elif fmt is MonitorFormat.table:
         typer.echo(f"store: {store}")
         print_table(report, show_all=show_all)
+    else:
+        text = (json.dumps({"store": store, **report.to_json()}, ensure_ascii=False, indent=2)
+                + "\n" if fmt is MonitorFormat.json
+                else render_csv(report.items, excel=excel_csv))
+        if fmt is MonitorFormat.csv:
+            typer.echo(f"store: {store}", err=True)  # stdout is the CSV export itself
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8", newline="")
+    if out is not None:
+        Console(stderr=True).print(f"{len(report.items)} item(s) written to {out}",
+                                   highlight=False, markup=False)
     if fail_on_overdue and report.overdue:
         raise typer.Exit(EXIT_OVERDUE)
 
 
-def render_csv(items: tuple[MonitorItem, ...]) -> str:
-    """The items as CSV with a header row (BSN in full)."""
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def render_csv(items: tuple[MonitorItem, ...], *, excel: bool = False) -> str:
+    """The items as CSV with a header row (BSN in full); ``excel``: BOM and ``;``."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if excel:
+        out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n",
+                            delimiter=";" if excel else ",")
     writer.writeheader()
     for item in items:
         row = item.to_json()
-        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
+        writer.writerow({k: _csv_value(row[k]) for k in CSV_COLUMNS})
     return out.getvalue()
+
+
+def _typed(item: MonitorItem) -> list[Cell]:
+    return [item.status.value, item.kind, item.gemeente, item.aanbieder, item.bsn,
+            item.referentie_aanbieder, item.received, item.deadline, item.interim_on,
+            item.interim_late, item.final_deadline, item.due, item.answered_on,
+            item.answered_by, item.age]
+
+
+def write_xlsx(report: MonitorReport, path: Path) -> Path:
+    """The report as an Excel workbook: ``items`` (typed cells), ``providers``, ``about``."""
+    about: list[tuple[str, Cell]] = [("report", "monitor"), ("as of", report.as_of),
+                                     ("gemeenten", " ".join(report.gemeenten)),
+                                     *((f"count {k}", v) for k, v in report.totals().items())]
+    providers: list[list[Cell]] = [
+        [c.aanbieder, c.open, c.overdue, c.answered_late, c.answered_on_time, c.total]
+        for c in report.counts]
+    return write_workbook(path, [
+        Sheet("items", CSV_COLUMNS, (_typed(i) for i in report.items)),
+        Sheet("providers", ("aanbieder", "open", "overdue", "answered_late",
+                            "answered_on_time", "total"), providers),
+        Sheet("about", ("field", "value"), about, widths=(18, 40)),
+    ])
 
 
 _STYLE = {
@@ -135,35 +194,30 @@ def _cell(value: object) -> Text:
 
 def print_table(report: MonitorReport, *, show_all: bool = False) -> None:
     """The report for people: the items (BSN masked) and the counts per aanbieder."""
-    console = Console(width=max(150, Console().width))
+    console = Console()
     what = ("verzoeken and declaraties" if show_all
             else "open, overdue or late verzoeken and declaraties")
     if report.items:
-        table = Table("status", "kind", "aanbieder", "bsn", "referentie", "dagtekening",
-                      "due", "answered", "in onderzoek", "age",
-                      title=f"{what} as of {report.as_of.isoformat()}")
-        for item in report.items:
-            answered = (f"{item.answered_on.isoformat()} ({item.answered_by})"
-                        if item.answered_on else None)
-            interim = (f"{item.interim_on.isoformat()}{' (late)' if item.interim_late else ''}"
-                       if item.interim_on else None)
-            table.add_row(
-                Text(item.status.value, style=_STYLE[item.status]), _cell(item.kind),
-                _cell(item.aanbieder), _cell(None if item.bsn is None else mask(item.bsn)),
-                _cell(item.referentie_aanbieder),
-                _cell(item.received.isoformat()), _cell(item.due.isoformat()), _cell(answered),
-                _cell(interim), _cell(item.age),
-            )
+        rows = [(Text(item.status.value, style=_STYLE[item.status]), item.kind,
+                 item.aanbieder, "" if item.bsn is None else mask(item.bsn),
+                 item.due.isoformat(), str(item.age), item.referentie_aanbieder)
+                for item in report.items]
+        table = compact_table(("status", "kind", "aanbieder", "bsn", "due", "age",
+                               "referentie"), rows, flexible=6,
+                              title=f"{what} as of {report.as_of.isoformat()}")
         console.print(table)
+        console.print("Dagtekening, answer, 319 in onderzoek, 8-week deadline:", highlight=False)
+        console.print("  --format csv, json or xlsx (with --out).", highlight=False)
     else:
         console.print(f"No {what} as of {report.as_of.isoformat()}.", highlight=False)
     if report.counts:
-        counts = Table("aanbieder", "open", "overdue", "answered late", "answered on time",
-                       "total", title="per aanbieder")
-        for c in report.counts:
-            counts.add_row(_cell(c.aanbieder), _cell(c.open), _cell(c.overdue),
-                           _cell(c.answered_late), _cell(c.answered_on_time), _cell(c.total))
+        counts = compact_table(
+            ("aanbieder", "open", "overdue", "late", "on time", "total"),
+            [(c.aanbieder, str(c.open), str(c.overdue), str(c.answered_late),
+              str(c.answered_on_time), str(c.total)) for c in report.counts],
+            title="per aanbieder (answered late, answered on time)")
         console.print(counts)
 
 
-__all__ = ["EXIT_OVERDUE", "MonitorFormat", "monitor_command", "print_table", "render_csv"]
+__all__ = ["EXIT_OVERDUE", "MonitorFormat", "monitor_command", "print_table", "render_csv",
+           "write_xlsx"]

@@ -42,3 +42,12 @@ def test_bench_floor_measures_both_loops(tmp_path: Path) -> None:
                          r"[\d.]+-[\d.]+\); processor +\d+ µs/msg; over all \d+ cores at best "
                          r"+\d+\.\d\d", out), out
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("floor-outbox-")]
+
+
+@pytest.mark.slow
+def test_bench_report_prints_time_and_memory() -> None:
+    out = _run("benchmarks.bench_report", "--clients", "5", "--declaraties", "5")
+    assert re.search(r"report on [\d,]+ messages: figures [\d.]+ s, page and charts [\d.]+ s, "
+                     r"total [\d.]+ s", out)
+    assert re.search(r"peak memory: \d+ MB", out)
+    assert re.search(r"report's own peak allocations: [\d.]+ MB", out)

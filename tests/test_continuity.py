@@ -356,10 +356,18 @@ def test_cli_csv_columns_and_format(store: Engine, tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["continuity", "--rules", str(PACK), "--format", "json",
                                          "--out", str(out), "--db", _url(store)])
     assert result.exit_code == 0, result.output
-    data = json.loads(out.read_text(encoding="utf-8"))
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert list(doc) == ["report", "pack", "gemeente", "as_of", "counts", "decisions"]
+    pack = load_pack(PACK)
+    assert doc["pack"] == {"id": pack.info.id, "sha256": pack.sha256, "gemeente": "0363",
+                           "continuity_year": 2024}
+    assert doc["counts"]["total"] == len(doc["decisions"]) == 32
+    data = doc["decisions"]
     assert list(data[0]) == COLUMNS
     assert {type(r["transfer_2025"]) for r in data} == {bool}
     assert next(r for r in data if r["toewijzingnummer"] == 201)["bsn"] == synth.bsn(2)
+    assert next(r for r in data if r["toewijzingnummer"] == 2501)["reasons"] == [
+        "REQUEST_TOO_LATE", "ALLOCATION_ENDED"]
 
 
 def test_cli_table_masks_the_bsn(store: Engine) -> None:

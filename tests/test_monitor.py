@@ -653,10 +653,14 @@ def test_cli_csv_and_json_carry_the_full_bsn(seed: Seed, db_url: str) -> None:
     result = _run(db_url, "--as-of", "2025-01-02", "--format", "json", "--fail-on-overdue")
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    assert doc["as_of"] == "2025-01-02"
+    assert list(doc) == ["store", "report", "as_of", "gemeenten", "counts", "providers", "items"]
+    assert (doc["report"], doc["as_of"], doc["gemeenten"]) == ("monitor", "2025-01-02",
+                                                                [GEMEENTE])
+    assert doc["counts"] == {"open": 2, "overdue": 1, "answered_on_time": 1,
+                             "answered_late": 0, "total": 4}
     assert {i["referentie_aanbieder"]: i["bsn"] for i in doc["items"]} == {
         "OVERDUE-REF": BSN, "OPEN-REF": BSN2, "DECL1": None}
-    counts = {c["aanbieder"]: c for c in doc["counts"]}
+    counts = {c["aanbieder"]: c for c in doc["providers"]}
     assert counts[A1] == {"aanbieder": A1, "open": 0, "overdue": 1, "answered_on_time": 1,
                           "answered_late": 0, "total": 2}
     assert counts[A2]["open"] == 2  # the 317 and the 323
@@ -674,4 +678,8 @@ def test_cli_empty_store_and_bad_date(db_url: str, monkeypatch: pytest.MonkeyPat
 
 def test_report_json_round_trip_shape() -> None:
     report = MonitorReport(as_of=date(2024, 1, 1), items=(), counts=())
-    assert report.to_json() == {"as_of": "2024-01-01", "items": [], "counts": []}
+    assert report.to_json() == {
+        "report": "monitor", "as_of": "2024-01-01", "gemeenten": [],
+        "counts": {"open": 0, "overdue": 0, "answered_on_time": 0, "answered_late": 0,
+                   "total": 0},
+        "providers": [], "items": []}

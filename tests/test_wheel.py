@@ -27,6 +27,7 @@ def test_wheel_ships_its_data_and_runs_from_it(tmp_path: Path) -> None:
     assert "ijw/_data/schemas/ijw-3.2/JW315.xsd" in names
     assert any(n.startswith("ijw/_data/migrations/versions/") for n in names)
     assert "ijw/_data/rules/amsterdam-esjh-2024.toml" in names
+    assert "ijw/report/templates/report.html.j2" in names
     assert "ijw/codelists/cbs_gemeenten.csv" in names
     # From the unpacked wheel alone (not the checkout): validate a message and migrate a store.
     script = (

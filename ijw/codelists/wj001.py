@@ -28,4 +28,7 @@ def meaning(code: str) -> str:
     return meanings().get(code, "unknown retourcode")
 
 
-__all__ = ["meaning", "meanings"]
+#: The codes of a retour that reject nothing: no remark, not assessed, granted in full.
+NOT_A_REJECTION = frozenset({"0200", "0233", "8001"})
+
+__all__ = ["NOT_A_REJECTION", "meaning", "meanings"]

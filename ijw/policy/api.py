@@ -28,7 +28,14 @@ from ijw.policy.decisions import decide_all
 from ijw.policy.exports import answer_locked_317s, export_year_end_301s
 from ijw.policy.pack import LoadedPack, load_pack
 from ijw.policy.referrals import import_register
-from ijw.policy.report import FORMATS, ContinuityReport, explain, render, write_report
+from ijw.policy.report import (
+    FORMATS,
+    ContinuityReport,
+    explain,
+    render,
+    write_report,
+    write_xlsx,
+)
 
 
 def _pack(pack: str | Path | LoadedPack) -> LoadedPack:
@@ -110,4 +117,5 @@ __all__ = [
     "load_pack",
     "render",
     "write_report",
+    "write_xlsx",
 ]

@@ -22,17 +22,19 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from ijw.clock import parse_day
+from ijw.errors import ConfigurationError
 from ijw.options import DbOption, TodayOption
 from ijw.policy import api
 from ijw.store.db import store_name
 
 
 class ReportFormat(StrEnum):
-    """A table for people, CSV or JSON for staff systems."""
+    """A table for people, CSV, JSON or an Excel workbook for staff systems."""
 
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 def _store(db_url: str | None, *, create: bool = True) -> Engine:
@@ -45,10 +47,14 @@ def continuity_command(
     rules: Annotated[Path, typer.Option("--rules", help="The policy pack (TOML).",
                                         exists=True, dir_okay=False)],
     output: Annotated[ReportFormat, typer.Option(
-        "--format", help="table (BSN masked), or csv/json (BSN in full, for staff systems).")
+        "--format", help="table (BSN masked), or csv/json/xlsx (BSN in full, for staff "
+        "systems; xlsx needs --out).")
     ] = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.",
                                              dir_okay=False)] = None,
+    excel_csv: Annotated[bool, typer.Option(
+        "--excel-csv", help="CSV for Excel: UTF-8 with a byte order mark, ';' between fields.")
+    ] = False,
     explain: Annotated[int | None, typer.Option(
         "--explain", metavar="TOEWIJZINGNUMMER",
         help="Print the reasoning behind one product's decision, step by step.")] = None,
@@ -69,8 +75,10 @@ def continuity_command(
     and prints the report. Warnings (e.g. contracted parties without an AGB
     code) go to stderr.
 
-    Example: ijw continuity --rules rules/amsterdam-esjh-2024.toml --format csv --out continuity.csv
+    Example: ijw continuity --rules rules/amsterdam-esjh-2024.toml --format xlsx --out c.xlsx
     """
+    if output is ReportFormat.xlsx and out is None:
+        raise ConfigurationError("--format xlsx writes a file: give --out FILE.xlsx")
     engine = _store(db_url, create=False)
     day = parse_day(today)
     report = api.decide(engine, rules, today=day)
@@ -85,12 +93,15 @@ def continuity_command(
     if explain is not None:
         typer.echo(api.explain(report, explain))
     elif out is not None:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            api.write_report(report, output.value, handle)
+        if output is ReportFormat.xlsx:
+            api.write_xlsx(report, out)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                api.write_report(report, output.value, handle, excel=excel_csv)
         err.print(f"{report.summary()}; report written to {out}", highlight=False,
                   markup=False)
     else:
-        api.write_report(report, output.value, sys.stdout)
+        api.write_report(report, output.value, sys.stdout, excel=excel_csv)
     if export_301 is not None:
         paths = api.export_spic_301s(engine, rules, export_301, today=day,
                                      report=report)

@@ -7,10 +7,22 @@ not have to fit in memory when written with :func:`write_report`.
 
 Columns: ``bsn, agb, toewijzingnummer, productcategorie, productcode, status,
 reasons, regime, transfer_2025, referral_date, referral_evidence,
-request_date, period_start, period_end``. ``reasons`` are joined by ``;``, the
-primary first; booleans are ``true``/``false``; an unknown date is empty
-(CSV) or ``null`` (JSON). The transfer column is named after the year after
-the pack's continuity year.
+request_date, period_start, period_end``. The transfer column is named after
+the year after the pack's continuity year.
+
+* CSV: ``reasons`` joined by ``;``, the primary first; booleans ``true``/``false``;
+  an unknown date empty. With ``excel=True``: UTF-8 with a byte order mark and
+  ``;`` between the fields (``reasons`` then joined by ``,``), which Excel in a
+  Dutch locale opens as columns.
+* JSON: one object, ``{"report": "continuity", "pack": {"id", "sha256", "gemeente",
+  "continuity_year"}, "gemeente", "as_of", "counts": {status: n, ..., "total"},
+  "decisions": [...]}``, each decision with the columns above, ``reasons`` a list
+  and an unknown date ``null``.
+* xlsx (:func:`write_xlsx`): a sheet ``decisions`` with typed cells (dates,
+  numbers, booleans) and a sheet ``about`` with the pack and the counts.
+* The terminal table shows the columns that matter on an 80-column screen (BSN
+  masked, AGB, ToewijzingNummer, status, the primary reason, regime, transfer)
+  and names the export formats for the rest.
 """
 
 from __future__ import annotations
@@ -21,10 +33,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Engine, and_, select
 
 from ijw.errors import ConfigurationError
@@ -33,9 +45,11 @@ from ijw.policy.decisions import CLIENT, CONTINUED, DECISION, DecideStats
 from ijw.policy.explain import explain_decision
 from ijw.policy.pack import LoadedPack
 from ijw.privacy import mask
+from ijw.tables import compact_table
+from ijw.xlsx import Cell, Sheet, write_workbook
 
-Format = Literal["table", "csv", "json"]
-FORMATS: tuple[Format, ...] = ("table", "csv", "json")
+Format = Literal["table", "csv", "json", "xlsx"]
+FORMATS: tuple[Format, ...] = ("table", "csv", "json", "xlsx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,47 +145,102 @@ def _values(row: ReportRow) -> list[Any]:
             _day(row.period_end)]
 
 
-def _write_csv(report: ContinuityReport, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+def _write_csv(report: ContinuityReport, out: TextIO, *, excel: bool = False) -> None:
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\n")
     writer.writerow(columns(report.pack))
     for row in report.rows():
         values = _values(row)
+        values[6] = ",".join(row.reasons.split(";")) if excel else row.reasons
         values[8] = "true" if row.transfer else "false"
         writer.writerow(["" if v is None else v for v in values])
 
 
+def metadata(report: ContinuityReport) -> dict[str, Any]:
+    """What the JSON and xlsx exports say about themselves: pack, gemeente, day, counts."""
+    info = report.pack.info
+    counts: dict[str, int] = dict(report.counts)
+    counts["total"] = sum(report.counts.values())
+    return {
+        "report": "continuity",
+        "pack": {"id": info.id, "sha256": report.pack.sha256, "gemeente": info.gemeente,
+                 "continuity_year": info.continuity_year},
+        "gemeente": info.gemeente,
+        "as_of": report.today.isoformat(),
+        "counts": counts,
+    }
+
+
+def _reasons(row: ReportRow) -> list[str]:
+    return [r for r in row.reasons.split(";") if r]
+
+
 def _write_json(report: ContinuityReport, out: TextIO) -> None:
     names = columns(report.pack)
-    out.write("[")
+    head = json.dumps(metadata(report), ensure_ascii=False, indent=2)
+    out.write(head[:-2] + ',\n  "decisions": [')  # the rows follow, streamed
     for i, row in enumerate(report.rows()):
+        values = _values(row)
+        values[6] = _reasons(row)
         out.write("," if i else "")
-        out.write("\n  ")
-        out.write(json.dumps(dict(zip(names, _values(row), strict=True)), ensure_ascii=False))
-    out.write("\n]\n")
+        out.write("\n    ")
+        out.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
+    out.write("\n  ]\n}\n")
 
 
 def _write_table(report: ContinuityReport, out: TextIO) -> None:
     info = report.pack.info
-    table = Table("bsn", "agb", "toewijzing", "product", "status", "reasons", "regime",
-                  info.transfer_column, "referral", "request",
-                  title=f"{info.id} ({info.gemeente}, continuity year {info.continuity_year})")
-    for row in report.rows():
-        product = "/".join(p for p in (row.productcategorie, row.productcode) if p) or "-"
-        referral = _day(row.referral_date) or row.referral_evidence
-        table.add_row(mask(row.bsn), row.agb, str(row.toewijzingnummer), product, row.status,
-                      row.reasons.replace(";", " "), row.regime or "",
-                      "true" if row.transfer else "false", referral,
-                      _day(row.request_date) or "")
-    console = Console(file=out, width=160, force_terminal=False, color_system=None)
+    rows = [(mask(row.bsn), row.agb, str(row.toewijzingnummer), row.status,
+             " ".join(_reasons(row)[:1]) + (f" +{len(_reasons(row)) - 1}"
+                                             if len(_reasons(row)) > 1 else ""),
+             row.regime or "", "yes" if row.transfer else "no")
+            for row in report.rows()]
+    table = compact_table(
+        ("bsn", "agb", "nummer", "status", "reason", "regime", str(info.continuity_year + 1)),
+        rows, flexible=4,
+        title=f"{info.id} ({info.gemeente}, continuity year {info.continuity_year})")
+    console = Console(file=out, force_terminal=False, color_system=None)
     console.print(table)
     console.print(report.summary(), highlight=False)
+    console.print(f"Column {info.continuity_year + 1}: transfers to that year. Product, all "
+                  "reasons, dates, period:", highlight=False)
+    console.print("  --format csv, json or xlsx (with --out).", highlight=False)
 
 
-def write_report(report: ContinuityReport, fmt: str, out: TextIO) -> None:
-    """Write the report to ``out`` in ``fmt`` (``table``, ``csv`` or ``json``), streaming."""
-    writers = {"csv": _write_csv, "json": _write_json, "table": _write_table}
+def write_xlsx(report: ContinuityReport, path: Path) -> Path:
+    """The report as an Excel workbook: ``decisions`` (typed cells) and ``about``."""
+    info = metadata(report)
+    about: list[tuple[str, Cell]] = [
+        ("report", "continuity"), ("pack", info["pack"]["id"]),
+        ("pack sha256", info["pack"]["sha256"]), ("gemeente", info["gemeente"]),
+        ("continuity year", info["pack"]["continuity_year"]), ("as of", report.today),
+        *((f"count {k}", v) for k, v in info["counts"].items()),
+    ]
+    rows = ([row.bsn, row.agb, row.toewijzingnummer, row.productcategorie, row.productcode,
+             row.status, "; ".join(_reasons(row)), row.regime, row.transfer, row.referral_date,
+             row.referral_evidence, row.request_date, row.period_start, row.period_end]
+            for row in report.rows())
+    return write_workbook(path, [
+        Sheet("decisions", columns(report.pack), rows),
+        Sheet("about", ("field", "value"), about, widths=(18, 68)),
+    ])
+
+
+def write_report(report: ContinuityReport, fmt: str, out: TextIO, *,
+                 excel: bool = False) -> None:
+    """Write the report to ``out`` in ``fmt`` (``table``, ``csv`` or ``json``), streaming.
+
+    ``excel`` makes the CSV Excel's (byte order mark, ``;``). For ``xlsx``, which is
+    a file of its own, use :func:`write_xlsx`.
+    """
+    if fmt == "csv":
+        _write_csv(report, out, excel=excel)
+        return
+    writers = {"json": _write_json, "table": _write_table}
     if fmt not in writers:
-        raise ConfigurationError(f"unknown report format {fmt!r}; use table, csv or json")
+        raise ConfigurationError(f"unknown report format {fmt!r}; use table, csv or json "
+                                 "(xlsx needs a file: --out)")
     writers[fmt](report, out)
 
 
