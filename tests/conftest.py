@@ -54,7 +54,7 @@ def assert_golden(relative: str, data: bytes) -> None:
 #: Settings an operator may have in the environment that would change what the tests see.
 #: (``IJW_SCHEMA_DIR`` stays: the suite passes on the official XSDs as well.)
 OPERATOR_SETTINGS = ("IJW_DATABASE_URL", "IJW_GEMEENTE", "IJW_OUTBOX", "IJW_TODAY",
-                     "IJW_MAX_BYTES", "IJW_CBS_GEMEENTEN")
+                     "IJW_MAX_BYTES", "IJW_CBS_GEMEENTEN", "IJW_PRODUCTCODES")
 
 
 @pytest.fixture(autouse=True, scope="session")
