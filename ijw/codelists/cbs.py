@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from ijw.codelists.dated import parse_date, valid_on
 from ijw.errors import ConfigurationError
 
 RESOURCE = "cbs_gemeenten.csv"
@@ -50,19 +51,7 @@ class Gemeente:
 
     def valid_on(self, on: date) -> bool:
         """Is this row valid on ``on``?"""
-        return (self.geldig_van is None or self.geldig_van <= on) and (
-            self.geldig_tot is None or on <= self.geldig_tot
-        )
-
-
-def _date(text: str, where: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {text!r} is not an ISO date") from exc
+        return valid_on(on, self.geldig_van, self.geldig_tot)
 
 
 class GemeenteList:
@@ -104,8 +93,8 @@ class GemeenteList:
             rows.append(Gemeente(
                 code=code,
                 naam=(record["naam"] or "").strip(),
-                geldig_van=_date(record["geldig_van"] or "", where),
-                geldig_tot=_date(record["geldig_tot"] or "", where),
+                geldig_van=parse_date(record["geldig_van"] or "", where),
+                geldig_tot=parse_date(record["geldig_tot"] or "", where),
             ))
         return cls(rows)
 

@@ -40,6 +40,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from ijw.codelists.dated import parse_date, valid_on
 from ijw.errors import ConfigurationError
 from ijw.messages.r3_2.codelists import ProductCategorie
 
@@ -64,19 +65,7 @@ class Product:
 
     def valid_on(self, on: date) -> bool:
         """Is this row valid on ``on``?"""
-        return (self.geldig_van is None or self.geldig_van <= on) and (
-            self.geldig_tot is None or on <= self.geldig_tot
-        )
-
-
-def _date(text: str, where: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {text!r} is not an ISO date") from exc
+        return valid_on(on, self.geldig_van, self.geldig_tot)
 
 
 def _check(categorie: str, code: str, where: str) -> None:
@@ -132,8 +121,8 @@ class ProductList:
             categorie = record["categorie"].strip()
             code = record["productcode"].strip()
             _check(categorie, code, where)
-            van = _date(record["geldig_van"], where)
-            tot = _date(record["geldig_tot"], where)
+            van = parse_date(record["geldig_van"], where)
+            tot = parse_date(record["geldig_tot"], where)
             if van is not None and tot is not None and tot < van:
                 raise ValueError(f"{where}: geldig_tot {tot} lies before geldig_van {van}")
             rows.append(Product(categorie, code, record["omschrijving"].strip(), van, tot))
