@@ -241,7 +241,7 @@ def import_paths(
 
 
 def declaration_overview(
-    store: Engine | None = None,
+    store: Engine | str | None = None,
     *,
     database_url: str | None = None,
     gemeente: str | None = None,
@@ -251,9 +251,12 @@ def declaration_overview(
 ) -> list[DeclarationMonth]:
     """Declaraties (323) per gemeente, aanbieder and month: counts and signed eurocents.
 
-    ``store``, else the store at ``database_url`` (or ``IJW_DATABASE_URL``), which
-    must exist. The periods are whole months; see :mod:`ijw.declarations`.
+    ``store`` (an engine or a database URL), else the store at ``database_url`` (or
+    ``IJW_DATABASE_URL``), which must exist. The periods are whole months; see
+    :mod:`ijw.declarations`.
     """
+    if isinstance(store, str):
+        store, database_url = None, store
     engine = store or open_store(database_url, create=False)
     try:
         return declarations.overview(engine, gemeente=gemeente, aanbieder=aanbieder,
@@ -264,7 +267,7 @@ def declaration_overview(
 
 
 def approved_so_far(
-    store: Engine | Connection | None,
+    store: Engine | Connection | str | None,
     gemeente: str,
     toewijzing_nummer: int,
     *,
@@ -273,8 +276,11 @@ def approved_so_far(
     """Approved volume and amount of one toewijzing so far (credits subtract).
 
     ``store`` may be a connection, to ask inside its transaction; ``None`` opens
-    the store at ``database_url`` (or ``IJW_DATABASE_URL``), which must exist.
+    the store at ``database_url`` (or ``IJW_DATABASE_URL``), which must exist; a
+    string is a database URL.
     """
+    if isinstance(store, str):
+        store, database_url = None, store
     engine = store or open_store(database_url, create=False)
     try:
         return declarations.approved_so_far(engine, gemeente, toewijzing_nummer)
