@@ -37,16 +37,16 @@ def _rejected_inbox(folder: Path, n: int) -> Path:
 
 
 def test_every_code_has_its_wj001_meaning() -> None:
+    """A meaning, in our words, for exactly the codes the official LDT_RetourCode lists."""
     assert set(meanings()) == {code.value for code in RetourCode}
     assert all(meanings().values())
     xsd = require_shared() / "xsd" / "basisschema.xsd"
     ns = {"xs": "http://www.w3.org/2001/XMLSchema"}
     official = {
-        e.get("value"): " ".join("".join(e.find(".//xs:documentation", ns).itertext()).split())
-        for e in etree.parse(str(xsd)).iterfind(
+        e.get("value") for e in etree.parse(str(xsd)).iterfind(
             ".//xs:simpleType[@name='LDT_RetourCode']//xs:enumeration", ns)
     }
-    assert meanings() == official
+    assert set(meanings()) == official
 
 
 def test_rejected_files_are_listed_with_their_codes_and_reason_files(tmp_path: Path) -> None:

@@ -246,7 +246,7 @@ def test_page_states_store_period_packs_and_time(rendered: tuple[api.ReportResul
     assert pack.info.id in page and pack.sha256 in page
     assert "everything in the store" in page
     assert result.figures.generated_at.strftime("%Y-%m-%d %H:%M") in page
-    assert "Identificatie moet per berichtsoort uniek zijn" in page  # WJ001 of 9056
+    assert "The sender used this Identificatie before" in page  # WJ001 of 9056
     assert "BerichtIdentificatie/Identificatie is unique" in page  # TR056's summary
 
 

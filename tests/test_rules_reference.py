@@ -25,7 +25,7 @@ def test_every_rule_has_a_row_with_its_meaning() -> None:
         assert found.level in LEVELS
         assert (f"| {found.code} | {found.retourcode.value}: "
                 f"{meaning(found.retourcode.value)}") in text, found.code
-    assert "| TR381 | S329: ProductCode hoort niet bij de ProductCategorie. |" in text
+    assert "| TR381 | S329: The ProductCode does not belong to the ProductCategorie. |" in text
 
 
 def test_the_module_prints_the_reference() -> None:

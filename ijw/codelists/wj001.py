@@ -1,9 +1,8 @@
-"""WJ001: what each retourcode means, in the standard's own words (Dutch).
+"""WJ001: what each retourcode means, in our own words.
 
-The texts ship as ``wj001.csv`` beside this module (``code,betekenis``), taken
-from the documentation of ``LDT_RetourCode`` in the release's basisschema; a
-test holds them to the official XSD and to every member of
-:class:`~ijw.messages.r3_2.codelists.RetourCode`.
+The texts ship as ``wj001.csv`` beside this module (``code,betekenis``), one per
+code of ``LDT_RetourCode``; a test holds the codes to the official schema and to
+every member of :class:`~ijw.messages.r3_2.codelists.RetourCode`.
 """
 
 from __future__ import annotations
